@@ -1,0 +1,123 @@
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from './config.ts';
+import type { AppContext } from './context.ts';
+import type { Database } from './db/connection.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
+import { noActivityYet } from './modules/dashboard/dashboard.service.ts';
+import { healthRoutes } from './modules/health/health.routes.ts';
+import { createIdentityModule } from './modules/identity/identity.module.ts';
+import { createMailModule, type MailModule } from './modules/mail/mail.module.ts';
+import { syncOfferCatalog } from './modules/offers/offers.catalog.ts';
+import { offersRoutes } from './modules/offers/offers.routes.ts';
+import { orgRolesRoutes } from './modules/org-roles/org-roles.routes.ts';
+import { portfolioRoutes } from './modules/portfolio/portfolio.routes.ts';
+import { servicesRoutes } from './modules/services/services.routes.ts';
+import { createSessionService } from './modules/sessions/sessions.service.ts';
+import { webRoutes } from './modules/web/web.routes.ts';
+import { accessGuardPlugin } from './plugins/access-guard.ts';
+import { installErrorHandler } from './plugins/error-handler.ts';
+import { sessionPlugin } from './plugins/session.ts';
+
+export interface BuildAppOptions {
+  config: Config;
+  database: Database;
+  /** Background workers (mail delivery, sweeps). Tests that drive them by hand turn them off. */
+  startWorkers?: boolean;
+  logger?: boolean;
+}
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  mail: MailModule;
+}
+
+/** Builds the instance: plugins -> modules -> error handler. Does not listen. */
+export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
+  const { config, database } = options;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]'],
+          },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const ctx: AppContext = {
+    config,
+    database,
+    db: database.db,
+    sessions: createSessionService(database.db, config.sessionTtlMs),
+    log: app.log,
+  };
+
+  await syncOfferCatalog(ctx.db);
+
+  installErrorHandler(app);
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        frameSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: [
+          "'self'",
+          ...(config.identity.kind === 'external' ? [new URL(config.identity.issuer).origin] : []),
+        ],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(sessionPlugin, { config, sessions: ctx.sessions });
+  await app.register(accessGuardPlugin, { config });
+
+  const mail = await createMailModule(ctx);
+  const identity = await createIdentityModule(ctx, { mail });
+
+  await app.register(healthRoutes, { database });
+  await app.register(mail.routes);
+  await app.register(identity.routes);
+  await app.register(portfolioRoutes, { ctx });
+  await app.register(offersRoutes, { ctx });
+  await app.register(orgRolesRoutes, { ctx });
+  await app.register(contactsRoutes, { ctx });
+  await app.register(servicesRoutes, { ctx, mail });
+  await app.register(dashboardRoutes, { ctx, counters: noActivityYet });
+  await app.register(auditRoutes, { ctx });
+  await app.register(webRoutes, { config });
+
+  if (options.startWorkers !== false) {
+    app.addHook('onReady', async () => mail.start());
+  }
+  app.addHook('onClose', async () => {
+    await mail.stop();
+    await identity.stop();
+  });
+
+  return { app, ctx, mail };
+}

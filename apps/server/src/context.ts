@@ -1,0 +1,13 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database, Db } from './db/connection.ts';
+import type { SessionService } from './modules/sessions/sessions.service.ts';
+
+/** What every module is built from; passed explicitly, never a global. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Db;
+  sessions: SessionService;
+  log: FastifyBaseLogger;
+}

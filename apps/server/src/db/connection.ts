@@ -1,0 +1,106 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = PgTransaction<PgQueryResultHKT, Schema>;
+/** Repositories take either, so the service decides where the transaction starts. */
+export type DbOrTx = Db | Tx;
+
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+export type DatabaseTarget =
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | { kind: 'pglite'; dir?: string; loadDataDir?: Blob };
+
+export interface Database {
+  db: Db;
+  kind: DatabaseTarget['kind'];
+  close(): Promise<void>;
+  /** Runs fn while holding a PostgreSQL advisory lock (PGlite has one connection: no need). */
+  withSessionLock?<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
+  /** Dump of a PGlite data directory (used to clone a migrated template in tests). */
+  dumpPglite?(): Promise<Blob>;
+}
+
+// An arbitrary constant: serialises migrations when several instances start at once.
+const MIGRATION_LOCK_ID = 724_031_977;
+
+export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+  if (target.kind === 'postgres') {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    pool.on('error', () => {
+      // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+    });
+    const db = drizzlePg(pool, { schema }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      close: () => pool.end(),
+      withSessionLock: async (lockId, fn) => {
+        // Advisory locks belong to a connection: hold one client for lock and unlock.
+        const client = await pool.connect();
+        try {
+          await client.query('select pg_advisory_lock($1)', [lockId]);
+          try {
+            return await fn();
+          } finally {
+            await client.query('select pg_advisory_unlock($1)', [lockId]);
+          }
+        } finally {
+          client.release();
+        }
+      },
+    };
+  }
+  if (target.dir) await mkdir(target.dir, { recursive: true });
+  const client = await PGlite.create({
+    ...(target.dir ? { dataDir: target.dir } : {}),
+    ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
+  });
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    close: () => client.close(),
+    dumpPglite: async () => (await client.dumpDataDir('none')) as Blob,
+  };
+}
+
+export async function runMigrations(database: Database): Promise<void> {
+  if (database.kind === 'pglite') {
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own type
+    await migratePglite(database.db as any, { migrationsFolder });
+    return;
+  }
+  const lock = database.withSessionLock;
+  if (!lock) throw new Error('PostgreSQL database without lock support');
+  // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own type
+  await lock(MIGRATION_LOCK_ID, () => migratePg(database.db as any, { migrationsFolder }));
+}
+
+/** True when every migration shipped with this build is recorded as applied. */
+export async function migrationsApplied(database: Database): Promise<boolean> {
+  const journal = JSON.parse(await readFile(path.join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as {
+    entries: unknown[];
+  };
+  try {
+    const result = await database.db.execute(
+      sql`select count(*)::int as n from drizzle.__drizzle_migrations`,
+    );
+    const rows = (result as unknown as { rows: { n: number }[] }).rows;
+    return (rows[0]?.n ?? 0) >= journal.entries.length;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,249 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  assertBlobKey,
+  type BlobStat,
+  type BlobStore,
+  BlobStoreError,
+  type ByteRange,
+  isBlobKey,
+  type PutOptions,
+  type PutResult,
+} from './blob-store.ts';
+
+const shardPattern = /^[0-9a-f]{2}$/;
+const tempSuffix = '.part';
+
+/**
+ * Blobs on the local filesystem: `<root>/aa/bb/<sha256>`, written through `<root>/tmp/` (same
+ * filesystem, so the final step is a link, never a copy). See docs/decisions/060.
+ */
+export class DiskBlobStore implements BlobStore {
+  readonly root: string;
+  readonly tempDir: string;
+  private readonly locks = new KeyedLock();
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.tempDir = path.join(this.root, 'tmp');
+  }
+
+  static inDataDir(dataDir: string): DiskBlobStore {
+    return new DiskBlobStore(path.join(dataDir, 'blobs'));
+  }
+
+  async put(source: Readable, { maxBytes }: PutOptions): Promise<PutResult> {
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+      source.destroy();
+      throw new TypeError('maxBytes must be a non-negative integer');
+    }
+    const tempPath = path.join(this.tempDir, `${Date.now()}-${randomUUID()}${tempSuffix}`);
+    try {
+      await this.ensureDir(this.tempDir);
+      const hash = createHash('sha256');
+      let size = 0;
+      const meter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          size += chunk.length;
+          if (size > maxBytes) {
+            callback(new BlobStoreError('TOO_LARGE', `blob exceeds ${maxBytes} bytes`));
+            return;
+          }
+          hash.update(chunk);
+          callback(null, chunk);
+        },
+      });
+      const handle = await fs.open(tempPath, 'wx', 0o640);
+      try {
+        // autoClose: false keeps the descriptor open so the data can be fsynced before the link.
+        await pipeline(source, meter, handle.createWriteStream({ autoClose: false }));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+
+      const sha256 = hash.digest('hex');
+      const finalPath = this.pathOf(sha256);
+      const created = await this.locks.run(sha256, () => this.publish(tempPath, finalPath));
+      return { key: sha256, sha256, size, created };
+    } catch (err) {
+      source.destroy();
+      throw err;
+    } finally {
+      await fs.rm(tempPath, { force: true });
+    }
+  }
+
+  /**
+   * link(2) refuses to replace an existing name, so of two concurrent writers of the same content
+   * exactly one creates the blob and the other deduplicates; a reader never sees a partial file.
+   */
+  private async publish(tempPath: string, finalPath: string): Promise<boolean> {
+    const dir = path.dirname(finalPath);
+    await this.ensureDir(dir);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await fs.link(tempPath, finalPath);
+        await fsyncDir(dir);
+        return true;
+      } catch (err) {
+        if (errorCode(err) !== 'EEXIST') throw err;
+      }
+      try {
+        // Restart the sweep's grace period: this content is about to be referenced again.
+        const now = new Date();
+        await fs.utimes(finalPath, now, now);
+        return false;
+      } catch (err) {
+        // Deleted by another process between link and utimes: try to create it again.
+        if (errorCode(err) !== 'ENOENT' || attempt >= 2) throw err;
+      }
+    }
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    const file = this.pathOf(key);
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(file, 'r');
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') throw new BlobStoreError('NOT_FOUND', 'blob not found');
+      throw err;
+    }
+    try {
+      if (range === undefined) return handle.createReadStream();
+      const { size } = await handle.stat();
+      const { start } = range;
+      const end = range.end ?? size - 1;
+      if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || start >= size || end < start) {
+        throw new BlobStoreError('INVALID_RANGE', 'range not satisfiable');
+      }
+      // As in HTTP, an end past the last byte means "to the end".
+      return handle.createReadStream({ start, end: Math.min(end, size - 1) });
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+
+  async stat(key: string): Promise<BlobStat | undefined> {
+    try {
+      const st = await fs.stat(this.pathOf(key));
+      return st.isFile() ? { key, size: st.size, modifiedAt: st.mtimeMs } : undefined;
+    } catch (err) {
+      if (errorCode(err) === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async has(key: string): Promise<boolean> {
+    return (await this.stat(key)) !== undefined;
+  }
+
+  async delete(key: string, opts: { unmodifiedSince?: number } = {}): Promise<boolean> {
+    const file = this.pathOf(key);
+    return this.locks.run(key, async () => {
+      try {
+        if (opts.unmodifiedSince !== undefined) {
+          const st = await fs.stat(file);
+          if (st.mtimeMs > opts.unmodifiedSince) return false;
+        }
+        await fs.unlink(file);
+        return true;
+      } catch (err) {
+        if (errorCode(err) === 'ENOENT') return false;
+        throw err;
+      }
+    });
+  }
+
+  async *list(): AsyncIterable<string> {
+    for (const first of await readDirNames(this.root)) {
+      if (!shardPattern.test(first)) continue;
+      for (const second of await readDirNames(path.join(this.root, first))) {
+        if (!shardPattern.test(second)) continue;
+        for (const name of await readDirNames(path.join(this.root, first, second))) {
+          if (isBlobKey(name) && name.startsWith(first + second)) yield name;
+        }
+      }
+    }
+  }
+
+  async cleanupTemp(olderThanMs: number): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for (const name of await readDirNames(this.tempDir)) {
+      if (!name.endsWith(tempSuffix)) continue;
+      const file = path.join(this.tempDir, name);
+      try {
+        const st = await fs.stat(file);
+        if (st.mtimeMs > cutoff) continue;
+        await fs.unlink(file);
+        removed++;
+      } catch (err) {
+        if (errorCode(err) !== 'ENOENT') throw err;
+      }
+    }
+    return removed;
+  }
+
+  /** The only way from a key to a path: the key is validated, so it cannot traverse. */
+  private pathOf(key: string): string {
+    assertBlobKey(key);
+    return path.join(this.root, key.slice(0, 2), key.slice(2, 4), key);
+  }
+
+  /** mkdir -p, then fsync the parents of what was created so the new entries survive a crash. */
+  private async ensureDir(dir: string): Promise<void> {
+    const firstCreated = await fs.mkdir(dir, { recursive: true });
+    if (firstCreated === undefined) return;
+    let current = dir;
+    const parents: string[] = [];
+    while (current !== path.dirname(firstCreated)) {
+      current = path.dirname(current);
+      parents.push(current);
+    }
+    for (const parent of parents) await fsyncDir(parent);
+  }
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readDirNames(dir: string): Promise<string[]> {
+  try {
+    return await fs.readdir(dir);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT' || errorCode(err) === 'ENOTDIR') return [];
+    throw err;
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/** Serialises publish and delete of one key within this process (the sweep vs a deduplicating put). */
+class KeyedLock {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const result = previous.then(task);
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return result;
+  }
+}

@@ -1,0 +1,33 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../../db/connection.ts';
+import { firms, idpAccounts, idpMemberships } from '../../../db/schema/index.ts';
+
+export type IdpAccount = typeof idpAccounts.$inferSelect;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function findAccountByEmail(db: DbOrTx, email: string): Promise<IdpAccount | undefined> {
+  const [row] = await db
+    .select()
+    .from(idpAccounts)
+    .where(sql`lower(${idpAccounts.email}) = lower(${email})`)
+    .limit(1);
+  return row;
+}
+
+export async function findAccountById(db: DbOrTx, id: string): Promise<IdpAccount | undefined> {
+  // `sub` comes from tokens and cookies: anything that is not a uuid is simply unknown.
+  if (!UUID.test(id)) return undefined;
+  const [row] = await db.select().from(idpAccounts).where(eq(idpAccounts.id, id)).limit(1);
+  return row;
+}
+
+/** The firms (organizations) an account belongs to, oldest membership first. */
+export async function listAccountFirms(db: DbOrTx, accountId: string) {
+  return db
+    .select({ id: firms.id, name: firms.name })
+    .from(idpMemberships)
+    .innerJoin(firms, eq(firms.id, idpMemberships.firmId))
+    .where(eq(idpMemberships.accountId, accountId))
+    .orderBy(asc(idpMemberships.joinedAt));
+}

@@ -1,0 +1,80 @@
+import { fileURLToPath } from 'node:url';
+import react from '@vitejs/plugin-react';
+import { defineConfig, type Plugin, type ProxyOptions } from 'vite';
+
+const apiServer = 'http://localhost:3000';
+const fromHere = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/**
+ * The dev server mirrors what the API server does in production (apps/server web.routes.ts):
+ * the firm's routes get firm.html, the client space gets client.html.
+ */
+function multiPageFallback(): Plugin {
+  const firmPaths = /^\/(?:$|portefeuille|clients|dossiers|parametres)(?:[/?#]|$)/;
+  const clientPaths = /^\/espace(?:[/?#]|$)/;
+  return {
+    name: 'passerelle-multi-page-fallback',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        const url = req.url ?? '/';
+        const accept = req.headers.accept ?? '';
+        if (req.method === 'GET' && accept.includes('text/html')) {
+          if (clientPaths.test(url)) req.url = '/client.html';
+          else if (firmPaths.test(url)) req.url = '/firm.html';
+        }
+        next();
+      });
+    },
+  };
+}
+
+const proxyToApi: ProxyOptions = {
+  target: apiServer,
+  // The API refuses a state-changing request whose Origin is not its own; in development the
+  // page comes from Vite's port, so the proxied request presents the API's origin instead.
+  configure: (proxy) => {
+    proxy.on('proxyReq', (proxyReq) => {
+      if (proxyReq.getHeader('origin')) proxyReq.setHeader('origin', apiServer);
+    });
+  },
+};
+
+export default defineConfig({
+  base: '/',
+  plugins: [react(), multiPageFallback()],
+  server: {
+    proxy: { '/api': proxyToApi, '/auth': proxyToApi, '/idp': proxyToApi, '/mailbox': proxyToApi },
+  },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    target: 'es2022',
+    // Every browser we target preloads modules natively; the polyfill would be one more request.
+    modulePreload: { polyfill: false },
+    rolldownOptions: {
+      input: { firm: fromHere('./firm.html'), client: fromHere('./client.html') },
+      output: {
+        // Long-lived vendor chunks, cached across deploys; the firm's libraries never reach the
+        // client space, whose initial download must stay small (see docs/decisions/040).
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](?:react|react-dom|scheduler)[\\/]/, priority: 3 },
+            {
+              name: 'i18n',
+              test: /node_modules[\\/](?:i18next|react-i18next|html-parse-stringify|void-elements|use-sync-external-store)[\\/]/,
+              priority: 2,
+            },
+            // The application code both spaces share: API client, translations, common components.
+            { name: 'shared', test: /[\\/]src[\\/](?:lib|i18n|components|styles|assets)[\\/]/, priority: 0 },
+            {
+              name: 'firm-vendor',
+              test: /node_modules[\\/](?:react-router|@tanstack|cookie|set-cookie-parser)[\\/]/,
+              priority: 1,
+            },
+          ],
+        },
+      },
+    },
+  },
+});
