@@ -21,8 +21,11 @@ export interface LineHandler {
    * during the call. Return false to stop reading.
    */
   onLine(bytes: Buffer, start: number, end: number, lineNumber: number): boolean;
-  /** A line exceeded the cap; it will not be delivered. Return false to stop reading. */
-  onLineTooLong(lineNumber: number): boolean;
+  /**
+   * A line exceeded the cap; it will not be delivered, only its first `maxLineBytes` bytes
+   * (valid during the call). Return false to stop reading.
+   */
+  onLineTooLong(lineNumber: number, prefix: Buffer): boolean;
 }
 
 export class LineSplitter {
@@ -137,12 +140,13 @@ export class LineSplitter {
       return true;
     }
     if (this.carryLength === 0) {
-      if (end - start > this.maxLineBytes) return this.handler.onLineTooLong(this.lineNumber);
+      if (end - start > this.maxLineBytes) {
+        return this.handler.onLineTooLong(this.lineNumber, chunk.subarray(start, start + this.maxLineBytes));
+      }
       return this.handler.onLine(chunk, start, end, this.lineNumber);
     }
     if (this.carryLength + (end - start) > this.maxLineBytes) {
-      this.carryLength = 0;
-      return this.handler.onLineTooLong(this.lineNumber);
+      return this.handler.onLineTooLong(this.lineNumber, this.fillCarry(chunk, start));
     }
     chunk.copy(this.carry, this.carryLength, start, end);
     const carried = this.carryLength + (end - start);
@@ -153,12 +157,18 @@ export class LineSplitter {
   private keepPartialLine(chunk: Buffer, start: number, end: number): void {
     if (this.skipping) return;
     if (this.carryLength + (end - start) > this.maxLineBytes) {
-      this.carryLength = 0;
       this.skipping = true;
-      if (!this.handler.onLineTooLong(this.lineNumber + 1)) this.stopped = true;
+      if (!this.handler.onLineTooLong(this.lineNumber + 1, this.fillCarry(chunk, start))) this.stopped = true;
       return;
     }
     chunk.copy(this.carry, this.carryLength, start, end);
     this.carryLength += end - start;
+  }
+
+  /** Completes the carry up to the cap with the chunk's bytes and empties it; returns the full carry. */
+  private fillCarry(chunk: Buffer, start: number): Buffer {
+    chunk.copy(this.carry, this.carryLength, start, start + (this.maxLineBytes - this.carryLength));
+    this.carryLength = 0;
+    return this.carry;
   }
 }

@@ -10,6 +10,7 @@ import { MovementAccumulator } from './aggregate.ts';
 import { decodeBytes, EncodingSniffer } from './decode.ts';
 import { detectHeader, type FecColumn, type HeaderLayout, type HeaderProblem } from './detect.ts';
 import { type LineHandler, LineSplitter } from './line-reader.ts';
+import { formatIntegerFr } from './money.ts';
 import { classifyOpeningJournals, type JournalFacts } from './opening-journals.ts';
 import {
   FieldSplitter,
@@ -42,8 +43,10 @@ const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 const DEFAULT_MAX_COLUMNS = 100;
 const DEFAULT_MAX_ISSUES_PER_CODE = 100;
 const DEFAULT_MAX_ACCOUNTS = 200_000;
-/** Entries left open by a file not sorted by entry (see EntryBalanceTracker); ~100 bytes each. */
-const MAX_OPEN_ENTRIES = 1_000_000;
+/** Entries left open by a file not sorted by entry (see EntryBalanceTracker): ~100 bytes each. */
+const MAX_OPEN_ENTRIES = 250_000;
+/** Distinct journal codes: a real ledger has a few dozen. */
+const MAX_JOURNALS = 10_000;
 /** Bytes of the file's start kept to recognise binary formats. */
 const HEAD_BYTES = 512;
 
@@ -86,6 +89,7 @@ interface JournalState {
 export class FecReader implements LineHandler {
   private readonly maxLineBytes: number;
   private readonly maxColumns: number;
+  private readonly maxIssuesPerCode: number;
   private readonly fiscalYearStart: number | null;
   private readonly fiscalYearEnd: number | null;
   private readonly issues: IssueCollector;
@@ -97,6 +101,7 @@ export class FecReader implements LineHandler {
   private readonly accountLabels = new Map<string, Buffer>();
   private readonly journalCodes = new RepeatedText();
   private readonly entryNumbers = new RepeatedText();
+  private lastJournal: JournalState | null = null;
 
   private head = Buffer.alloc(0);
   private bytesRead = 0;
@@ -107,7 +112,8 @@ export class FecReader implements LineHandler {
   private columnNames: string[] = [];
   private detectedSeparator: FecMeta['separator'] = null;
   private stoppedEarly = false;
-  private trailingSeparatorSeen = false;
+  /** Whether lines end with a separator; null until the header or first data line tells. */
+  private trailingSeparators: boolean | null = null;
 
   private lineCount = 0;
   private blankLines = 0;
@@ -122,7 +128,8 @@ export class FecReader implements LineHandler {
   constructor(private readonly options: ReadFecOptions = {}) {
     this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.maxColumns = options.maxColumns ?? DEFAULT_MAX_COLUMNS;
-    this.issues = new IssueCollector(options.maxIssuesPerCode ?? DEFAULT_MAX_ISSUES_PER_CODE);
+    this.maxIssuesPerCode = options.maxIssuesPerCode ?? DEFAULT_MAX_ISSUES_PER_CODE;
+    this.issues = new IssueCollector(this.maxIssuesPerCode);
     this.movements = new MovementAccumulator(options.maxAccounts ?? DEFAULT_MAX_ACCOUNTS);
     this.lines = new LineSplitter(this, this.maxLineBytes);
     this.fiscalYearStart =
@@ -145,9 +152,22 @@ export class FecReader implements LineHandler {
     return !this.stoppedEarly;
   }
 
-  onLineTooLong(lineNumber: number): boolean {
+  onLineTooLong(lineNumber: number, prefix: Buffer): boolean {
     if (lineNumber === 1) {
-      if (!this.refuseBinary()) this.issues.add('LINE_TOO_LONG', 1, null, null, { max: this.maxLineBytes });
+      if (this.refuseBinary()) return false;
+      // A header that long may be a FEC header with thousands of columns: say so when it is.
+      const detection = detectHeader(prefix, this.maxColumns);
+      const tooMany = detection.ok
+        ? null
+        : detection.problems.find((problem) => problem.kind === 'too-many-columns');
+      if (tooMany?.kind === 'too-many-columns') {
+        this.issues.add('TOO_MANY_COLUMNS', 1, null, null, {
+          count: `plus de ${formatIntegerFr(tooMany.count - 1)}`,
+          max: tooMany.max,
+        });
+      } else {
+        this.issues.add('LINE_TOO_LONG', 1, null, null, { max: this.maxLineBytes });
+      }
       return false;
     }
     this.issues.add('LINE_TOO_LONG', lineNumber, null, null, { max: this.maxLineBytes });
@@ -169,8 +189,9 @@ export class FecReader implements LineHandler {
     } else if (this.layout !== null && this.lineCount === 0 && !this.stoppedEarly) {
       this.issues.add('NO_ENTRIES', null);
     }
-    if (this.blankLines > 0)
+    if (this.blankLines > 0) {
       this.issues.add('BLANK_LINES', this.firstBlankLine, null, null, { count: this.blankLines });
+    }
 
     const encoding: FecEncoding = this.options.encoding ?? this.sniffer.detect(this.hasBom);
     const text = (raw: string) => fromRawText(raw, encoding);
@@ -204,9 +225,8 @@ export class FecReader implements LineHandler {
       amountLayout: this.layout?.amountLayout ?? null,
       variant: this.layout?.variant ?? null,
       extraColumns: this.layout?.extraColumns ?? [],
-      trailingSeparator: this.trailingSeparatorSeen || (this.layout?.trailingSeparator ?? false),
+      trailingSeparator: this.trailingSeparators === true,
     };
-    const flowJournals = journals.filter((journal) => !journal.opening && journal.firstDate !== null);
     const errorCount = this.issues.count('error');
     const report: FecReport = {
       status: errorCount > 0 ? 'refused' : 'accepted',
@@ -216,16 +236,7 @@ export class FecReader implements LineHandler {
         this.firstDate === 0
           ? null
           : { first: formatIsoDate(this.firstDate), last: formatIsoDate(this.lastDate) },
-      flowPeriod:
-        flowJournals.length === 0
-          ? null
-          : {
-              first: flowJournals.map((journal) => journal.firstDate as string).sort()[0] as string,
-              last: flowJournals
-                .map((journal) => journal.lastDate as string)
-                .sort()
-                .at(-1) as string,
-            },
+      flowPeriod: periodOf(journals.filter((journal) => !journal.opening)),
       totals: { debitCents: this.debitTotal, creditCents: this.creditTotal, balanced },
       journals,
       errorCount,
@@ -255,6 +266,7 @@ export class FecReader implements LineHandler {
     const layout = detection.layout;
     this.layout = layout;
     this.expectedFields = layout.columns.length;
+    if (layout.trailingSeparator) this.trailingSeparators = true;
     // Room for one more field than expected: enough to tell "too many" without splitting 10,000.
     this.fields = new FieldSplitter(layout.separatorByte, this.expectedFields + 1);
     for (const column of layout.extraColumns) this.issues.add('EXTRA_COLUMN', 1, column, column);
@@ -309,16 +321,21 @@ export class FecReader implements LineHandler {
       return;
     }
     if (count !== this.expectedFields) {
-      const trailingSeparator =
+      // One more, empty, field is a trailing separator — if the file writes them. That is decided
+      // once, by the header or the first data line; otherwise a separator inside a label on a
+      // line whose last field is empty would pass for one.
+      const endsWithEmptyField =
         count === this.expectedFields + 1 && starts[this.expectedFields] === ends[this.expectedFields];
-      if (!trailingSeparator) {
+      if (endsWithEmptyField && this.trailingSeparators === null) this.trailingSeparators = true;
+      if (!endsWithEmptyField || !this.trailingSeparators) {
         this.issues.add('FIELD_COUNT', line, null, null, {
           found: count > this.expectedFields + 1 ? `plus de ${this.expectedFields + 1}` : count,
           expected: this.expectedFields,
         });
         return;
       }
-      this.trailingSeparatorSeen = true;
+    } else if (this.trailingSeparators === null) {
+      this.trailingSeparators = false;
     }
     this.lineCount++;
     // No closures in this hot path: fields are read through their positions in `at`.
@@ -381,6 +398,11 @@ export class FecReader implements LineHandler {
     this.creditTotal += credit;
     this.entries.add(journalCode, entryNumber, line, debit - credit);
     const journal = this.journalState(journalCode);
+    if (journal === null) {
+      this.issues.add('LIMIT_EXCEEDED', line, null, null, { what: 'journals' });
+      this.stoppedEarly = true;
+      return;
+    }
     journal.lineCount++;
     journal.debitCents += debit;
     journal.creditCents += credit;
@@ -464,9 +486,13 @@ export class FecReader implements LineHandler {
     }
   }
 
-  private journalState(code: string): JournalState {
+  /** The journal's running state, null when there are already too many journals. */
+  private journalState(code: string): JournalState | null {
+    // Same string object as the previous line's most of the time (see RepeatedText).
+    if (code === this.lastJournal?.code) return this.lastJournal;
     let journal = this.journals.get(code);
     if (journal === undefined) {
+      if (this.journals.size >= MAX_JOURNALS) return null;
       journal = {
         code,
         labelBytes: null,
@@ -482,6 +508,7 @@ export class FecReader implements LineHandler {
       };
       this.journals.set(code, journal);
     }
+    this.lastJournal = journal;
     return journal;
   }
 
@@ -499,13 +526,15 @@ export class FecReader implements LineHandler {
   // --- end of file ---
 
   private checkEntries(text: (raw: string) => string): void {
-    for (const entry of this.entries.finish()) {
+    const unbalanced = this.entries.finish(this.maxIssuesPerCode);
+    for (const entry of unbalanced.first) {
       this.issues.add('UNBALANCED_ENTRY', entry.firstLine, null, null, {
         journal: text(entry.journal),
         entryNumber: text(entry.entryNumber),
         difference: entry.differenceCents,
       });
     }
+    this.issues.addCount('UNBALANCED_ENTRY', unbalanced.count - unbalanced.first.length);
     if (!this.entries.complete) {
       this.issues.add('LIMIT_EXCEEDED', null, null, null, { what: 'open-entries', max: MAX_OPEN_ENTRIES });
     }
@@ -583,6 +612,17 @@ function copyField(bytes: Buffer, fields: FieldSplitter, position: number): Buff
   const end = fields.ends[position] as number;
   if (fields.escapedQuotes[position] === 1) return Buffer.from(rawText(bytes, start, end, true), 'latin1');
   return Buffer.from(bytes.subarray(start, end));
+}
+
+/** First and last dates over journals (ISO dates compare as strings). */
+function periodOf(journals: readonly JournalSummary[]): FecReport['flowPeriod'] {
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const { firstDate, lastDate } of journals) {
+    if (firstDate !== null && (first === null || firstDate < first)) first = firstDate;
+    if (lastDate !== null && (last === null || lastDate > last)) last = lastDate;
+  }
+  return first === null || last === null ? null : { first, last };
 }
 
 function isBlank(fields: FieldSplitter, count: number): boolean {

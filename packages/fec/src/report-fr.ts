@@ -44,6 +44,7 @@ export const ISSUE_TITLES_FR: Readonly<Record<IssueCode, string>> = {
 const LIMITS_FR: Readonly<Record<string, string>> = {
   amounts: 'le cumul des montants dépasse la précision garantie ; le contrôle est interrompu',
   accounts: 'trop de comptes distincts pour un grand livre réel ; le contrôle est interrompu',
+  journals: 'trop de codes journal distincts pour un grand livre réel ; le contrôle est interrompu',
   'open-entries':
     "trop d'écritures ouvertes à la fois (fichier non trié par écriture) ; le contrôle d'équilibre est incomplet",
 };

@@ -80,6 +80,14 @@ export class IssueCollector {
     group.samples.push({ code, line, column, rawValue, details });
   }
 
+  /** Counts issues that are not kept (beyond the samples already recorded). */
+  addCount(code: IssueCode, count: number): void {
+    if (count <= 0) return;
+    const group = this.groups.get(code);
+    if (group === undefined) this.groups.set(code, { count, samples: [] });
+    else group.count += count;
+  }
+
   count(severity: IssueSeverity): number {
     let total = 0;
     for (const [code, group] of this.groups) if (ISSUE_SEVERITY[code] === severity) total += group.count;
@@ -121,13 +129,6 @@ export interface UnbalancedEntry {
   differenceCents: Cents;
 }
 
-interface OpenEntry {
-  journal: string;
-  entryNumber: string;
-  firstLine: number;
-  balanceCents: Cents;
-}
-
 /**
  * Checks that each entry (JournalCode + EcritureNum) balances, in memory bounded by the entries
  * that are open at a time rather than by all the entries of the file.
@@ -135,8 +136,10 @@ interface OpenEntry {
  * Lines of an entry are usually consecutive. A run of consecutive lines of one entry that
  * balances on its own adds zero to that entry's total, so it can be forgotten; only runs left
  * unbalanced are kept, keyed by entry, and netted with the entry's later runs. What remains
- * non-zero at the end is exactly the set of unbalanced entries, whatever the line order. A file
- * sorted by account keeps many entries open: `maxOpenEntries` bounds that case.
+ * non-zero at the end is exactly the set of unbalanced entries, whatever the line order.
+ *
+ * A file sorted by account keeps every entry open until its last line: each open entry costs a
+ * map key and a slot in two typed arrays (~100 bytes), and `maxOpenEntries` bounds their number.
  */
 export class EntryBalanceTracker {
   private currentJournal = '';
@@ -144,7 +147,11 @@ export class EntryBalanceTracker {
   private currentFirstLine = 0;
   private currentBalance = 0;
   private hasCurrent = false;
-  private readonly open = new Map<string, OpenEntry>();
+  /** Open entry key -> slot in the arrays below. */
+  private readonly slots = new Map<string, number>();
+  private balances = new Float64Array(1024);
+  private firstLines = new Int32Array(1024);
+  private readonly freeSlots: number[] = [];
   private overflowed = false;
 
   constructor(private readonly maxOpenEntries: number) {}
@@ -166,39 +173,59 @@ export class EntryBalanceTracker {
     this.currentBalance += signedCents;
   }
 
-  /** Unbalanced entries, in order of first line. */
-  finish(): UnbalancedEntry[] {
+  /** The number of unbalanced entries and the first `limit` of them, in order of first line. */
+  finish(limit: number): { count: number; first: UnbalancedEntry[] } {
     this.closeRun();
     this.hasCurrent = false;
-    return [...this.open.values()]
-      .filter((entry) => entry.balanceCents !== 0)
-      .sort((a, b) => a.firstLine - b.firstLine)
-      .map((entry) => ({
-        journal: entry.journal,
-        entryNumber: entry.entryNumber,
-        firstLine: entry.firstLine,
-        differenceCents: entry.balanceCents,
-      }));
+    const open = Int32Array.from(this.slots.values());
+    const firstLines = this.firstLines;
+    open.sort((a, b) => (firstLines[a] as number) - (firstLines[b] as number));
+    const shown = new Set(open.subarray(0, limit));
+    const first: UnbalancedEntry[] = [];
+    for (const [key, slot] of this.slots) {
+      if (!shown.has(slot)) continue;
+      const [journal = '', entryNumber = ''] = key.split('\u0000');
+      first.push({
+        journal,
+        entryNumber,
+        firstLine: firstLines[slot] as number,
+        differenceCents: this.balances[slot] as number,
+      });
+    }
+    first.sort((a, b) => a.firstLine - b.firstLine);
+    return { count: open.length, first };
   }
 
   private closeRun(): void {
     if (!this.hasCurrent || this.currentBalance === 0) return;
     const key = `${this.currentJournal}\u0000${this.currentNumber}`;
-    const entry = this.open.get(key);
-    if (entry !== undefined) {
-      entry.balanceCents += this.currentBalance;
-      if (entry.balanceCents === 0) this.open.delete(key);
+    const slot = this.slots.get(key);
+    if (slot !== undefined) {
+      const balance = (this.balances[slot] as number) + this.currentBalance;
+      this.balances[slot] = balance;
+      if (balance === 0) {
+        this.slots.delete(key);
+        this.freeSlots.push(slot);
+      }
       return;
     }
-    if (this.open.size >= this.maxOpenEntries) {
+    if (this.slots.size >= this.maxOpenEntries) {
       this.overflowed = true;
       return;
     }
-    this.open.set(key, {
-      journal: this.currentJournal,
-      entryNumber: this.currentNumber,
-      firstLine: this.currentFirstLine,
-      balanceCents: this.currentBalance,
-    });
+    const newSlot = this.freeSlots.pop() ?? this.slots.size;
+    if (newSlot >= this.balances.length) this.grow();
+    this.balances[newSlot] = this.currentBalance;
+    this.firstLines[newSlot] = this.currentFirstLine;
+    this.slots.set(key, newSlot);
+  }
+
+  private grow(): void {
+    const balances = new Float64Array(this.balances.length * 2);
+    balances.set(this.balances);
+    this.balances = balances;
+    const firstLines = new Int32Array(this.firstLines.length * 2);
+    firstLines.set(this.firstLines);
+    this.firstLines = firstLines;
   }
 }

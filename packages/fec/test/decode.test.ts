@@ -30,7 +30,9 @@ describe('decoding tables', () => {
 
   it('cp850 maps the French letters where DOS put them', () => {
     const cp850 = (byte: number) => decodeBytes(Buffer.from([byte]), 'cp850');
-    expect([0x82, 0x8a, 0x85, 0x87, 0x88, 0x93, 0x97, 0x90, 0xb7, 0xd4, 0xf8].map(cp850).join('')).toBe('éèàçêôùÉÀÈ°');
+    expect([0x82, 0x8a, 0x85, 0x87, 0x88, 0x93, 0x97, 0x90, 0xb7, 0xd4, 0xf8].map(cp850).join('')).toBe(
+      'éèàçêôùÉÀÈ°',
+    );
     expect(new Set(highByteTable('cp850')).size).toBe(128);
   });
 

@@ -42,7 +42,10 @@ describe('detectHeader', () => {
   });
 
   it('names each missing mandatory column', () => {
-    const detection = detectHeader(header(STANDARD.filter((name) => name !== 'EcritureDate' && name !== 'Credit')), 100);
+    const detection = detectHeader(
+      header(STANDARD.filter((name) => name !== 'EcritureDate' && name !== 'Credit')),
+      100,
+    );
     expect(detection.ok).toBe(false);
     if (detection.ok) return;
     expect(detection.problems).toEqual([
@@ -54,7 +57,10 @@ describe('detectHeader', () => {
   it('refuses duplicate columns, too many columns, and a line that is no header', () => {
     const duplicate = detectHeader(header([...STANDARD, 'compteNum']), 100);
     expect(duplicate.ok || duplicate.problems).toEqual([{ kind: 'duplicate-column', column: 'CompteNum' }]);
-    const wide = detectHeader(header([...STANDARD, ...Array.from({ length: 9_982 }, (_, i) => `X${i}`)]), 100);
+    const wide = detectHeader(
+      header([...STANDARD, ...Array.from({ length: 9_982 }, (_, i) => `X${i}`)]),
+      100,
+    );
     expect(wide.ok || wide.problems).toEqual([{ kind: 'too-many-columns', count: 10_000, max: 100 }]);
     const data = detectHeader(Buffer.from('VE\tVentes\t1\t20230101\t411000'), 100);
     expect(data.ok || data.problems[0]?.kind).toBe('not-recognized');

@@ -116,7 +116,10 @@ describe('computeIndicators', () => {
       row('512000', '2023-04', -1_500), // the bank goes into overdraft in April
       row('606000', '2023-04', 1_500),
     ];
-    const figures = computeIndicators(aggregates, { fiscalYearStart: '2023-01-01', fiscalYearEnd: '20230430' });
+    const figures = computeIndicators(aggregates, {
+      fiscalYearStart: '2023-01-01',
+      fiscalYearEnd: '20230430',
+    });
     expect(figures.period).toEqual({ firstMonth: '2023-01', lastMonth: '2023-04' });
     expect(toEuroFigures(figures).byMonth).toEqual([
       { month: '2023-01', revenue: 100, netIncome: 100, cash: 1_100, netCash: 1_100 },
@@ -138,8 +141,14 @@ describe('computeIndicators', () => {
 
 describe('fiscalYearFromFileName', () => {
   it('reads the closing date of a regulatory name and assumes twelve months', () => {
-    expect(fiscalYearFromFileName('0000000001FEC20220831.txt')).toEqual({ start: '2021-09-01', end: '2022-08-31' });
-    expect(fiscalYearFromFileName('123456789FEC20240229.txt')).toEqual({ start: '2023-03-01', end: '2024-02-29' });
+    expect(fiscalYearFromFileName('0000000001FEC20220831.txt')).toEqual({
+      start: '2021-09-01',
+      end: '2022-08-31',
+    });
+    expect(fiscalYearFromFileName('123456789FEC20240229.txt')).toEqual({
+      start: '2023-03-01',
+      end: '2024-02-29',
+    });
     expect(fiscalYearFromFileName('export.txt')).toBeNull();
     expect(fiscalYearFromFileName('123FEC20231399.txt')).toBeNull();
   });

@@ -5,19 +5,25 @@ import { LineSplitter } from '../src/line-reader.ts';
 interface Collected {
   lines: Array<[number, string]>;
   tooLong: number[];
+  prefixes: string[];
   lineEnding: string;
 }
 
-function splitLines(chunks: readonly Buffer[], maxLineBytes = 1024, stopAtLine = Number.POSITIVE_INFINITY): Collected {
-  const collected: Collected = { lines: [], tooLong: [], lineEnding: '' };
+function splitLines(
+  chunks: readonly Buffer[],
+  maxLineBytes = 1024,
+  stopAtLine = Number.POSITIVE_INFINITY,
+): Collected {
+  const collected: Collected = { lines: [], tooLong: [], prefixes: [], lineEnding: '' };
   const splitter = new LineSplitter(
     {
       onLine(bytes, start, end, lineNumber) {
         collected.lines.push([lineNumber, bytes.toString('latin1', start, end)]);
         return lineNumber < stopAtLine;
       },
-      onLineTooLong(lineNumber) {
+      onLineTooLong(lineNumber, prefix) {
         collected.tooLong.push(lineNumber);
+        collected.prefixes.push(prefix.toString('latin1'));
         return true;
       },
     },
@@ -74,10 +80,17 @@ describe('LineSplitter', () => {
   it('skips a too-long line without keeping it, and goes on after it', () => {
     const result = splitLines(cut(`head\n${'x'.repeat(5000)}\nnext\n`, [7]), 100);
     expect(result.tooLong).toEqual([2]);
+    expect(result.prefixes).toEqual(['x'.repeat(100)]);
     expect(result.lines).toEqual([
       [1, 'head'],
       [3, 'next'],
     ]);
+  });
+
+  it('gives the first bytes of a too-long line that fits in one chunk', () => {
+    const result = splitLines(cut(`${'y'.repeat(300)}\nnext`, []), 100);
+    expect(result.prefixes).toEqual(['y'.repeat(100)]);
+    expect(result.lines).toEqual([[2, 'next']]);
   });
 
   it('reports a too-long last line without line end once', () => {
@@ -97,7 +110,11 @@ describe('LineSplitter', () => {
   });
 
   it('finds the same lines whatever the line ends and chunk boundaries (property)', () => {
-    const lineText = fc.string({ unit: fc.constantFrom('a', 'b', '\t', '|', 'é', ' '), minLength: 1, maxLength: 30 });
+    const lineText = fc.string({
+      unit: fc.constantFrom('a', 'b', '\t', '|', 'é', ' '),
+      minLength: 1,
+      maxLength: 30,
+    });
     const lineEnd = fc.constantFrom('\n', '\r\n', '\r', '\r\r\n');
     fc.assert(
       fc.property(

@@ -11,9 +11,16 @@ const journal = (facts: Partial<JournalFacts> & { code: string }): JournalFacts 
   ...facts,
 });
 
-const reasons = (journals: JournalFacts[], fiscalYearStart: number | null = null, openingCodes: string[] = []) =>
+const reasons = (
+  journals: JournalFacts[],
+  fiscalYearStart: number | null = null,
+  openingCodes: string[] = [],
+) =>
   Object.fromEntries(
-    [...classifyOpeningJournals(journals, { fiscalYearStart, openingCodes })].map(([code, result]) => [code, result.reason]),
+    [...classifyOpeningJournals(journals, { fiscalYearStart, openingCodes })].map(([code, result]) => [
+      code,
+      result.reason,
+    ]),
   );
 
 const sales = journal({ code: 'VE', label: 'Ventes', firstDate: 20230103, touchesProfitAndLoss: true });
@@ -43,7 +50,9 @@ describe('classifyOpeningJournals', () => {
     // Not on a first day of a month, after other entries, a single line, or alone: not opening.
     expect(reasons([journal({ code: 'XX', firstDate: 20230102, lastDate: 20230102 }), sales]).XX).toBeNull();
     expect(reasons([journal({ code: 'XX', firstDate: 20230201, lastDate: 20230201 }), sales]).XX).toBeNull();
-    expect(reasons([journal({ code: 'XX', firstDate: 20230101, lastDate: 20230101, lineCount: 1 }), sales]).XX).toBeNull();
+    expect(
+      reasons([journal({ code: 'XX', firstDate: 20230101, lastDate: 20230101, lineCount: 1 }), sales]).XX,
+    ).toBeNull();
     expect(reasons([opening]).XX).toBeNull();
   });
 

@@ -81,10 +81,14 @@ describe('parseAmountCents', () => {
       zeroPadAmounts: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.integer({ min: -999_999_999_999_99, max: 999_999_999_999_99 }), formats, (cents, variant) => {
-        const text = formatAmount(cents, { ...CLEAN_FORMAT, ...variant });
-        expect(amount(text)).toBe(cents);
-      }),
+      fc.property(
+        fc.integer({ min: -999_999_999_999_99, max: 999_999_999_999_99 }),
+        formats,
+        (cents, variant) => {
+          const text = formatAmount(cents, { ...CLEAN_FORMAT, ...variant });
+          expect(amount(text)).toBe(cents);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -97,12 +101,20 @@ describe('parseDate', () => {
     expect(date('20000229')).toBe(20000229);
   });
 
-  it.each(['20231399', '20230229', '21000229', '20231301', '20230000', '20230431', '2023123', '2023-12-31', '2023123a', '18991231'])(
-    'refuses %j',
-    (text) => {
-      expect(date(text)).toBe(INVALID_DATE);
-    },
-  );
+  it.each([
+    '20231399',
+    '20230229',
+    '21000229',
+    '20231301',
+    '20230000',
+    '20230431',
+    '2023123',
+    '2023-12-31',
+    '2023123a',
+    '18991231',
+  ])('refuses %j', (text) => {
+    expect(date(text)).toBe(INVALID_DATE);
+  });
 
   it('tells an empty date apart', () => {
     expect(date('')).toBe(NO_DATE);
@@ -136,7 +148,12 @@ describe('FieldSplitter', () => {
     const splitter = new FieldSplitter(separator.charCodeAt(0), capacity);
     const count = splitter.split(bytes, 0, bytes.length);
     const fields = Array.from({ length: Math.min(count, capacity) }, (_, i) =>
-      rawText(bytes, splitter.starts[i] as number, splitter.ends[i] as number, splitter.escapedQuotes[i] === 1),
+      rawText(
+        bytes,
+        splitter.starts[i] as number,
+        splitter.ends[i] as number,
+        splitter.escapedQuotes[i] === 1,
+      ),
     );
     return { count, fields };
   };

@@ -24,7 +24,14 @@ const ACCOUNTS: ReadonlyArray<[string, string]> = [
 ];
 
 /** Labels every candidate encoding can write; the euro sign and œ only where they exist. */
-const LABELS = ['Facture', 'Règlement reçu', 'Dépôt à la banque', 'Loyer de février', 'Hôtel à Nîmes', 'Frais n° 12'];
+const LABELS = [
+  'Facture',
+  'Règlement reçu',
+  'Dépôt à la banque',
+  'Loyer de février',
+  'Hôtel à Nîmes',
+  'Frais n° 12',
+];
 const LABELS_WITH_EURO = ['Remise de 5 €', 'Cœur de métier'];
 
 const JOURNALS: ReadonlyArray<[string, string]> = [
@@ -72,12 +79,14 @@ const format = fc
     extraColumn: fc.boolean(),
     finalLineEnd: fc.boolean(),
   })
-  .map((variant): FecFormat => ({
-    ...variant,
-    // A BOM only exists in UTF-8; a comma-separated file writes decimals with a dot.
-    bom: variant.encoding === 'utf-8' && variant.bom,
-    decimalSeparator: variant.separator === ',' ? '.' : variant.decimalSeparator,
-  }));
+  .map(
+    (variant): FecFormat => ({
+      ...variant,
+      // A BOM only exists in UTF-8; a comma-separated file writes decimals with a dot.
+      bom: variant.encoding === 'utf-8' && variant.bom,
+      decimalSeparator: variant.separator === ',' ? '.' : variant.decimalSeparator,
+    }),
+  );
 
 interface Ledger {
   lines: FecLine[];
@@ -89,7 +98,13 @@ type GeneratedEntry = typeof entry extends fc.Arbitrary<infer T> ? T : never;
 
 function buildLedger(entries: GeneratedEntry[], labels: string[]): Ledger {
   const ledger: Ledger = { lines: [], openingLines: [] };
-  const opening = { journal: 'AN', journalLabel: 'Report à nouveau', entryNumber: '1', date: '20230101', label: 'A nouveau' };
+  const opening = {
+    journal: 'AN',
+    journalLabel: 'Report à nouveau',
+    entryNumber: '1',
+    date: '20230101',
+    label: 'A nouveau',
+  };
   ledger.openingLines.push(
     { ...opening, account: '51200000', accountLabel: 'Banque', debitCents: 1_000_000, creditCents: 0 },
     { ...opening, account: '10130000', accountLabel: 'Capital', debitCents: 0, creditCents: 1_000_000 },
@@ -104,7 +119,8 @@ function buildLedger(entries: GeneratedEntry[], labels: string[]): Ledger {
       total += cents;
     }
     // Split the total over the credit lines; a zero share would be a line with no amount.
-    const shares = generated.creditAccounts.length === 2 && Math.abs(total) >= 2 ? [Math.trunc(total / 2)] : [];
+    const shares =
+      generated.creditAccounts.length === 2 && Math.abs(total) >= 2 ? [Math.trunc(total / 2)] : [];
     shares.push(total - shares.reduce((a, b) => a + b, 0));
     shares.forEach((cents, i) => {
       const [account, accountLabel] = generated.creditAccounts[i] as [string, string];
@@ -173,7 +189,9 @@ describe('readFec on generated ledgers (property)', () => {
           expect(report.meta.extraColumns.map((name) => name.toLowerCase())).toEqual(
             variant.extraColumn ? ['codeetablissement'] : [],
           );
-          const hasNonAscii = allLines.some((line) => /[^\x20-\x7e]/.test(line.accountLabel + line.journalLabel));
+          const hasNonAscii = allLines.some((line) =>
+            /[^\x20-\x7e]/.test(line.accountLabel + line.journalLabel),
+          );
           if (hasNonAscii) expect(SAME_DECODING[variant.encoding]).toContain(report.meta.encoding);
           // Labels come back decoded exactly, accents included.
           for (const { account, label } of accounts) {

@@ -37,7 +37,10 @@ describe('real FEC files of the shared folder', () => {
       fiscalYearStart: fiscalYear?.start,
       fiscalYearEnd: fiscalYear?.end,
     });
-    const figures = computeIndicators(aggregates, { fiscalYearStart: '2023-01-01', fiscalYearEnd: '2023-12-31' });
+    const figures = computeIndicators(aggregates, {
+      fiscalYearStart: '2023-01-01',
+      fiscalYearEnd: '2023-12-31',
+    });
 
     expect(euros(figures.revenue)).toBe(165_298); // liasse 2033, line 214
     expect(euros(figures.netIncome)).toBe(3_988); // line 310
@@ -48,7 +51,12 @@ describe('real FEC files of the shared folder', () => {
     expect(figures.netIncome).toBe(398_838);
 
     // The 22-column cash-basis variant, lower-case journal codes, opening journal AD.
-    expect(report.meta).toMatchObject({ encoding: 'utf-8', separator: '\t', variant: 'cash-basis', hasBom: false });
+    expect(report.meta).toMatchObject({
+      encoding: 'utf-8',
+      separator: '\t',
+      variant: 'cash-basis',
+      hasBom: false,
+    });
     expect(report.meta.columns).toHaveLength(22);
     const opening = report.journals.filter((journal) => journal.opening);
     expect(opening.map((journal) => [journal.code, journal.openingReason])).toEqual([['AD', 'code']]);
@@ -59,8 +67,18 @@ describe('real FEC files of the shared folder', () => {
 
     // Monthly series: twelve months; revenue adds up; cash at the end of June is the closing cash.
     expect(figures.byMonth.map((month) => month.month)).toEqual([
-      '2023-01', '2023-02', '2023-03', '2023-04', '2023-05', '2023-06',
-      '2023-07', '2023-08', '2023-09', '2023-10', '2023-11', '2023-12',
+      '2023-01',
+      '2023-02',
+      '2023-03',
+      '2023-04',
+      '2023-05',
+      '2023-06',
+      '2023-07',
+      '2023-08',
+      '2023-09',
+      '2023-10',
+      '2023-11',
+      '2023-12',
     ]);
     expect(figures.byMonth.reduce((sum, month) => sum + month.revenue, 0)).toBe(figures.revenue);
     expect(figures.byMonth.reduce((sum, month) => sum + month.netIncome, 0)).toBe(figures.netIncome);
@@ -70,7 +88,12 @@ describe('real FEC files of the shared folder', () => {
 
   it('reads the 2021-2022 ledger with BOM and its ANO opening journal', async () => {
     const { report, aggregates } = await readFec(createReadStream(realFec('0000000001FEC20220831.txt')));
-    expect(report.meta).toMatchObject({ encoding: 'utf-8', hasBom: true, separator: '\t', variant: 'standard' });
+    expect(report.meta).toMatchObject({
+      encoding: 'utf-8',
+      hasBom: true,
+      separator: '\t',
+      variant: 'standard',
+    });
     expect(report.lineCount).toBe(5_422);
     expect(report.period).toEqual({ first: '2021-09-01', last: '2022-08-31' });
     const ano = report.journals.find((journal) => journal.code === 'ANO');

@@ -88,7 +88,9 @@ export function columnsOf(format: FecFormat): string[] {
   const columns =
     format.amountLayout === 'debit-credit'
       ? [...BASE_COLUMNS]
-      : BASE_COLUMNS.flatMap((column) => (column === 'Debit' ? ['Montant', 'Sens'] : column === 'Credit' ? [] : [column]));
+      : BASE_COLUMNS.flatMap((column) =>
+          column === 'Debit' ? ['Montant', 'Sens'] : column === 'Credit' ? [] : [column],
+        );
   if (format.cashBasis) columns.push('DateRglt', 'ModeRglt', 'NatOp', 'IdClient');
   if (format.extraColumn) columns.push('CodeEtablissement');
   return columns;
@@ -97,7 +99,8 @@ export function columnsOf(format: FecFormat): string[] {
 function caseHeader(name: string, headerCase: FecFormat['headerCase']): string {
   if (headerCase === 'lower') return name.toLowerCase();
   if (headerCase === 'upper') return name.toUpperCase();
-  if (headerCase === 'mixed') return [...name].map((char, i) => (i % 2 ? char.toUpperCase() : char.toLowerCase())).join('');
+  if (headerCase === 'mixed')
+    return [...name].map((char, i) => (i % 2 ? char.toUpperCase() : char.toLowerCase())).join('');
   return name;
 }
 
@@ -117,7 +120,14 @@ function direction(isDebit: boolean, style: FecFormat['directionStyle']): string
 }
 
 function fieldsOf(line: FecLine, format: FecFormat): string[] {
-  const common = [line.journal, line.journalLabel, line.entryNumber, line.date, line.account, line.accountLabel];
+  const common = [
+    line.journal,
+    line.journalLabel,
+    line.entryNumber,
+    line.date,
+    line.account,
+    line.accountLabel,
+  ];
   const aux = line.account.startsWith('411') ? ['C0001', 'Client Dupont'] : ['', ''];
   const piece = [`P${line.entryNumber}`, line.date, line.label];
   let amounts: string[];
@@ -185,7 +195,13 @@ export async function* chunked(bytes: Buffer, sizes: readonly number[] = [65536]
 
 /** A minimal valid file: one balanced sale. */
 export function simpleLines(): FecLine[] {
-  const base = { journal: 'VE', journalLabel: 'Ventes', entryNumber: '1', date: '20230115', label: 'Facture 1' };
+  const base = {
+    journal: 'VE',
+    journalLabel: 'Ventes',
+    entryNumber: '1',
+    date: '20230115',
+    label: 'Facture 1',
+  };
   return [
     { ...base, account: '41100000', accountLabel: 'Clients', debitCents: 12000, creditCents: 0 },
     { ...base, account: '70600000', accountLabel: 'Prestations', debitCents: 0, creditCents: 10000 },
