@@ -69,5 +69,7 @@ if (counts.passed === 0 && ok) {
   console.log('No test ran: failing.');
   ok = false;
 }
-console.log(`\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`);
+console.log(
+  `\n${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`,
+);
 process.exit(ok ? 0 : 1);
