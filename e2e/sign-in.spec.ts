@@ -20,6 +20,7 @@ test('the firm administrator signs in through the identity provider, lands on Po
   await expect(page.getByRole('cell', { name: 'Boulangerie Lefèvre' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.waitForURL(/\/idp\//);
   await page.goto('/portefeuille');
   await expect(page).toHaveURL(/\/idp\//);
 });

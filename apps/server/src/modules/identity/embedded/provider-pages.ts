@@ -9,6 +9,8 @@ export function loginPage(input: { action: string; email?: string; error?: strin
     ? html`<div class="alert" role="alert" id="login-error">${input.error}</div>`
     : undefined;
   const invalid = input.error ? html` aria-invalid="true" aria-describedby="login-error"` : undefined;
+  // The e-mail typed back (or hinted): the password is what is left to type.
+  const autofocus = html` autofocus`;
   return renderPage({
     title: 'Connexion',
     brand: 'idp',
@@ -21,11 +23,11 @@ ${error}
 <form method="post" action="${input.action}">
 <div class="field">
 <label for="email">E-mail</label>
-<input id="email" name="email" type="email" autocomplete="username" required autofocus spellcheck="false" value="${input.email ?? ''}"${invalid}>
+<input id="email" name="email" type="email" autocomplete="username" required spellcheck="false" value="${input.email ?? ''}"${invalid}${input.email ? undefined : autofocus}>
 </div>
 <div class="field">
 <label for="password">Mot de passe</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
+<input id="password" name="password" type="password" autocomplete="current-password" required${invalid}${input.email ? autofocus : undefined}>
 </div>
 <button class="button button-primary" type="submit">Se connecter</button>
 </form>`,
