@@ -23,7 +23,7 @@ async function filesUnder(dir: string): Promise<string[]> {
 }
 
 describe('DiskBlobStore on disk', () => {
-  it('lays blobs out as aa/bb/<sha256> under the root, read-only to others, with no temp left', async () => {
+  it('lays blobs out as aa/bb/<sha256> under the root, not readable by others, with no temp left', async () => {
     const { dir, store } = await makeDiskStore();
     try {
       const content = randomBytes(5000);

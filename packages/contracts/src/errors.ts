@@ -25,6 +25,12 @@ export const errorStatus = {
   ALREADY_LINKED: 409,
   SERVICE_ALREADY_PROPOSED: 409,
   IMPORT_INVALID: 400,
+  FILE_EMPTY: 400,
+  FILE_TYPE_REFUSED: 415,
+  FILE_TYPE_MISMATCH: 400,
+  FILE_NAME_INVALID: 400,
+  UPLOAD_TRUNCATED: 400,
+  FEC_REFUSED: 422,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
 } as const;
@@ -63,6 +69,13 @@ export const errorMessagesFr: Record<ErrorCode, string> = {
   ALREADY_LINKED: "L'interlocuteur est déjà rattaché à ce dossier.",
   SERVICE_ALREADY_PROPOSED: 'Ce service collaboratif est déjà proposé à cet interlocuteur sur ce dossier.',
   IMPORT_INVALID: "Le fichier contient des erreurs : rien n'a été importé.",
+  FILE_EMPTY: "Le fichier est vide : rien n'a été enregistré.",
+  FILE_TYPE_REFUSED:
+    "Ce type de fichier n'est pas accepté. Formats acceptés : PDF, JPEG, PNG, HEIC, WebP, TIFF, CSV, TXT, XML, XLSX, DOCX, ODT, ODS.",
+  FILE_TYPE_MISMATCH: 'Le contenu du fichier ne correspond pas à son extension ou à son type déclaré.',
+  FILE_NAME_INVALID: 'Le nom du fichier est invalide (caractères interdits ou nom trop long).',
+  UPLOAD_TRUNCATED: "L'envoi du fichier a été interrompu : rien n'a été enregistré. Réessayez.",
+  FEC_REFUSED: "Le FEC contient des erreurs bloquantes : il n'a pas été importé.",
   INTERNAL: 'Une erreur inattendue est survenue.',
   SERVICE_UNAVAILABLE: 'Le service est momentanément indisponible.',
 };

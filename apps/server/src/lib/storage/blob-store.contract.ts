@@ -34,7 +34,12 @@ export function describeBlobStoreContract(name: string, makeStore: () => Promise
     it('stores a stream under the SHA-256 of its bytes and reads it back', async () => {
       const content = randomBytes(300_000);
       const result = await store.put(chunked(content, 7_000), { maxBytes: 1_000_000 });
-      expect(result).toEqual({ key: sha256(content), sha256: sha256(content), size: content.length, created: true });
+      expect(result).toEqual({
+        key: sha256(content),
+        sha256: sha256(content),
+        size: content.length,
+        created: true,
+      });
       expect(await store.has(result.key)).toBe(true);
       expect(await store.stat(result.key)).toMatchObject({ key: result.key, size: content.length });
       expect((await readAll(await store.get(result.key))).equals(content)).toBe(true);
@@ -62,7 +67,9 @@ export function describeBlobStoreContract(name: string, makeStore: () => Promise
 
     it('accepts exactly maxBytes', async () => {
       const content = randomBytes(1024);
-      await expect(store.put(chunked(content, 100), { maxBytes: 1024 })).resolves.toMatchObject({ size: 1024 });
+      await expect(store.put(chunked(content, 100), { maxBytes: 1024 })).resolves.toMatchObject({
+        size: 1024,
+      });
     });
 
     it('aborts past maxBytes, stops reading the source and leaves nothing', async () => {
@@ -102,7 +109,9 @@ export function describeBlobStoreContract(name: string, makeStore: () => Promise
     it('creates a blob once under concurrent puts of the same content', async () => {
       const content = randomBytes(2_000_000);
       const results = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => store.put(chunked(content, 10_000 + i * 777), { maxBytes: 5_000_000 })),
+        Array.from({ length: 8 }, (_, i) =>
+          store.put(chunked(content, 10_000 + i * 777), { maxBytes: 5_000_000 }),
+        ),
       );
       expect(new Set(results.map((r) => r.key))).toEqual(new Set([sha256(content)]));
       expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -113,7 +122,9 @@ export function describeBlobStoreContract(name: string, makeStore: () => Promise
 
     it('stores different contents put concurrently', async () => {
       const contents = Array.from({ length: 6 }, () => randomBytes(200_000));
-      const results = await Promise.all(contents.map((c) => store.put(chunked(c, 16_384), { maxBytes: 1_000_000 })));
+      const results = await Promise.all(
+        contents.map((c) => store.put(chunked(c, 16_384), { maxBytes: 1_000_000 })),
+      );
       expect(results.every((r) => r.created)).toBe(true);
       expect((await listAll(store)).sort()).toEqual(contents.map(sha256).sort());
     });
