@@ -181,6 +181,55 @@ CREATE TABLE "users" (
 	"last_sign_in_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "entra_invitation_jobs" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"firm_id" uuid NOT NULL,
+	"contact_id" uuid NOT NULL,
+	"email" text NOT NULL,
+	"display_name" text,
+	"invite_redirect_url" text NOT NULL,
+	"requested_by" uuid,
+	"status" text DEFAULT 'pending' NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"locked_until" timestamp with time zone,
+	"last_error" text,
+	"invited_user_id" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"completed_at" timestamp with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "fec_account_months" (
+	"import_id" uuid NOT NULL,
+	"file_id" uuid NOT NULL,
+	"account" text NOT NULL,
+	"month" text NOT NULL,
+	"opening" boolean NOT NULL,
+	"debit_cents" bigint NOT NULL,
+	"credit_cents" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "fec_imports" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"firm_id" uuid NOT NULL,
+	"file_id" uuid NOT NULL,
+	"fiscal_year_start" date,
+	"fiscal_year_end" date,
+	"status" text NOT NULL,
+	"report" jsonb NOT NULL,
+	"summary" jsonb NOT NULL,
+	"blob_key" text,
+	"original_name" text NOT NULL,
+	"size" bigint NOT NULL,
+	"sha256" text,
+	"line_count" integer NOT NULL,
+	"imported_by" uuid,
+	"imported_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"current" boolean DEFAULT false NOT NULL,
+	CONSTRAINT "fec_imports_accepted_check" CHECK ("fec_imports"."status" = 'refused' or ("fec_imports"."fiscal_year_start" is not null and "fec_imports"."fiscal_year_end" is not null and "fec_imports"."blob_key" is not null)),
+	CONSTRAINT "fec_imports_current_check" CHECK (not "fec_imports"."current" or "fec_imports"."status" = 'accepted')
+);
+--> statement-breakpoint
 CREATE TABLE "idp_accounts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"email" text NOT NULL,
@@ -247,7 +296,7 @@ CREATE TABLE "client_files" (
 	"legal_form" text,
 	"fiscal_year_end" date,
 	"responsible_id" uuid,
-	"search_text" text GENERATED ALWAYS AS (lower(replace(replace(replace(replace(translate("code" || ' ' || "name" || ' ' || coalesce("siren", ''), 'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖòóôõöÙÚÛÜùúûüÝýÿŸ’', 'aaaaaaaaaaaacceeeeeeeeiiiiiiiinnoooooooooouuuuuuuuyyyy'''), 'Œ', 'oe'), 'œ', 'oe'), 'Æ', 'ae'), 'æ', 'ae'))) STORED NOT NULL,
+	"search_text" text GENERATED ALWAYS AS (lower(replace(replace(replace(replace(translate("code" || ' ' || "name" || ' ' || coalesce("siren", '') || ' ' || coalesce("legal_form", ''), 'ÀÁÂÃÄÅàáâãäåÇçÈÉÊËèéêëÌÍÎÏìíîïÑñÒÓÔÕÖòóôõöÙÚÛÜùúûüÝýÿŸ’', 'aaaaaaaaaaaacceeeeeeeeiiiiiiiinnoooooooooouuuuuuuuyyyy'''), 'Œ', 'oe'), 'œ', 'oe'), 'Æ', 'ae'), 'æ', 'ae'))) STORED NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
@@ -281,6 +330,13 @@ ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "staff_members" ADD CONSTRAINT "staff_members_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "staff_members" ADD CONSTRAINT "staff_members_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "entra_invitation_jobs" ADD CONSTRAINT "entra_invitation_jobs_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "entra_invitation_jobs" ADD CONSTRAINT "entra_invitation_jobs_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "entra_invitation_jobs" ADD CONSTRAINT "entra_invitation_jobs_requested_by_staff_members_id_fk" FOREIGN KEY ("requested_by") REFERENCES "public"."staff_members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "fec_account_months" ADD CONSTRAINT "fec_account_months_import_id_fec_imports_id_fk" FOREIGN KEY ("import_id") REFERENCES "public"."fec_imports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "fec_imports" ADD CONSTRAINT "fec_imports_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "fec_imports" ADD CONSTRAINT "fec_imports_file_id_client_files_id_fk" FOREIGN KEY ("file_id") REFERENCES "public"."client_files"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "fec_imports" ADD CONSTRAINT "fec_imports_imported_by_staff_members_id_fk" FOREIGN KEY ("imported_by") REFERENCES "public"."staff_members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "idp_memberships" ADD CONSTRAINT "idp_memberships_account_id_idp_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."idp_accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "idp_memberships" ADD CONSTRAINT "idp_memberships_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox_mails" ADD CONSTRAINT "outbox_mails_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
@@ -301,6 +357,12 @@ CREATE INDEX "sessions_expires_idx" ON "sessions" USING btree ("expires_at");-->
 CREATE UNIQUE INDEX "staff_members_firm_email_key" ON "staff_members" USING btree ("firm_id",lower("email"));--> statement-breakpoint
 CREATE UNIQUE INDEX "staff_members_firm_user_key" ON "staff_members" USING btree ("firm_id","user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_issuer_subject_key" ON "users" USING btree ("issuer","subject");--> statement-breakpoint
+CREATE INDEX "entra_invitation_jobs_due_idx" ON "entra_invitation_jobs" USING btree ("status","next_attempt_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "entra_invitation_jobs_live_key" ON "entra_invitation_jobs" USING btree ("contact_id") WHERE "entra_invitation_jobs"."status" in ('pending', 'sending');--> statement-breakpoint
+CREATE INDEX "fec_account_months_import_idx" ON "fec_account_months" USING btree ("import_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "fec_imports_current_key" ON "fec_imports" USING btree ("file_id","fiscal_year_end") WHERE "fec_imports"."current";--> statement-breakpoint
+CREATE INDEX "fec_imports_file_idx" ON "fec_imports" USING btree ("file_id","imported_at");--> statement-breakpoint
+CREATE INDEX "fec_imports_blob_idx" ON "fec_imports" USING btree ("blob_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "idp_accounts_email_key" ON "idp_accounts" USING btree (lower("email"));--> statement-breakpoint
 CREATE INDEX "idp_store_grant_idx" ON "idp_store" USING btree ("grant_id");--> statement-breakpoint
 CREATE INDEX "idp_store_uid_idx" ON "idp_store" USING btree ("uid");--> statement-breakpoint
@@ -309,4 +371,5 @@ CREATE INDEX "outbox_mails_due_idx" ON "outbox_mails" USING btree ("status","nex
 CREATE UNIQUE INDEX "client_files_firm_code_key" ON "client_files" USING btree ("firm_id",lower("code"));--> statement-breakpoint
 CREATE INDEX "client_files_firm_code_idx" ON "client_files" USING btree ("firm_id","code");--> statement-breakpoint
 CREATE INDEX "client_files_firm_name_idx" ON "client_files" USING btree ("firm_id","name");--> statement-breakpoint
-CREATE INDEX "client_files_firm_responsible_idx" ON "client_files" USING btree ("firm_id","responsible_id");
+CREATE INDEX "client_files_firm_responsible_idx" ON "client_files" USING btree ("firm_id","responsible_id");--> statement-breakpoint
+CREATE INDEX "client_files_search_trgm_idx" ON "client_files" USING gin ("search_text" gin_trgm_ops) WITH (fastupdate=false);

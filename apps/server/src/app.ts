@@ -7,10 +7,12 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import type { Database } from './db/connection.ts';
+import { DiskBlobStore } from './lib/storage/disk-blob-store.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { noActivityYet } from './modules/dashboard/dashboard.service.ts';
+import { figuresRoutes } from './modules/figures/figures.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createIdentityModule } from './modules/identity/identity.module.ts';
 import { createMailModule, type MailModule } from './modules/mail/mail.module.ts';
@@ -62,6 +64,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     database,
     db: database.db,
     sessions: createSessionService(database.db, config.sessionTtlMs),
+    blobs: DiskBlobStore.inDataDir(config.dataDir),
     log: app.log,
   };
 
@@ -108,6 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(contactsRoutes, { ctx });
   await app.register(servicesRoutes, { ctx, mail });
   await app.register(dashboardRoutes, { ctx, counters: noActivityYet });
+  await app.register(figuresRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(webRoutes, { config });
 

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/connection.ts';
+import type { BlobStore } from './lib/storage/blob-store.ts';
 import type { SessionService } from './modules/sessions/sessions.service.ts';
 
 /** What every module is built from; passed explicitly, never a global. */
@@ -9,5 +10,7 @@ export interface AppContext {
   database: Database;
   db: Db;
   sessions: SessionService;
+  /** Content-addressed file storage (uploads, kept FEC files). */
+  blobs: BlobStore;
   log: FastifyBaseLogger;
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../src/config.ts';
 import type { AppContext } from '../src/context.ts';
 import type { Database } from '../src/db/connection.ts';
 import { mailboxMessages, outboxMails } from '../src/db/schema/index.ts';
+import { DiskBlobStore } from '../src/lib/storage/disk-blob-store.ts';
 import { createMailModule, type MailModule, type OutgoingMail } from '../src/modules/mail/mail.module.ts';
 import { claimDueMails, markAttemptFailed, markSent } from '../src/modules/mail/mail.repository.ts';
 import { renderMail } from '../src/modules/mail/mail.template.ts';
@@ -44,6 +45,7 @@ function contextFor(env: Record<string, string>): AppContext {
     database,
     db: database.db,
     sessions: createSessionService(database.db, config.sessionTtlMs),
+    blobs: DiskBlobStore.inDataDir(config.dataDir),
     log: pino({ level: 'silent' }),
   };
 }
