@@ -230,6 +230,74 @@ CREATE TABLE "fec_imports" (
 	CONSTRAINT "fec_imports_current_check" CHECK (not "fec_imports"."current" or "fec_imports"."status" = 'accepted')
 );
 --> statement-breakpoint
+CREATE TABLE "ged_document_versions" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"document_id" uuid NOT NULL,
+	"version" integer NOT NULL,
+	"name" text NOT NULL,
+	"mime" text NOT NULL,
+	"size" bigint NOT NULL,
+	"sha256" text NOT NULL,
+	"blob_key" text NOT NULL,
+	"added_by_type" text NOT NULL,
+	"added_by_id" uuid,
+	"added_by_name" text NOT NULL,
+	"added_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "ged_documents" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"firm_id" uuid NOT NULL,
+	"file_id" uuid NOT NULL,
+	"folder_id" uuid NOT NULL,
+	"name" text NOT NULL,
+	"mime" text NOT NULL,
+	"size" bigint NOT NULL,
+	"sha256" text NOT NULL,
+	"blob_key" text NOT NULL,
+	"fiscal_year" integer,
+	"visible_to_client" boolean DEFAULT false NOT NULL,
+	"version" integer DEFAULT 1 NOT NULL,
+	"added_by_type" text NOT NULL,
+	"added_by_id" uuid,
+	"added_by_name" text NOT NULL,
+	"added_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"content_text" text,
+	"search_vector" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('french'::regconfig, coalesce("name", '')), 'A') || setweight(to_tsvector('french'::regconfig, coalesce("content_text", '')), 'B')) STORED NOT NULL,
+	"deleted_at" timestamp (3) with time zone,
+	"deleted_by" uuid,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "ged_documents_fiscal_year_check" CHECK ("ged_documents"."fiscal_year" is null or "ged_documents"."fiscal_year" between 1900 and 2200)
+);
+--> statement-breakpoint
+CREATE TABLE "ged_folders" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"firm_id" uuid NOT NULL,
+	"file_id" uuid NOT NULL,
+	"parent_id" uuid,
+	"name" text NOT NULL,
+	"visible_to_client" boolean DEFAULT false NOT NULL,
+	"is_inbox" boolean DEFAULT false NOT NULL,
+	"position" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "pieces" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"firm_id" uuid NOT NULL,
+	"file_id" uuid NOT NULL,
+	"document_id" uuid NOT NULL,
+	"contact_id" uuid NOT NULL,
+	"status" text DEFAULT 'a_traiter' NOT NULL,
+	"reason" text,
+	"deposited_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"processed_at" timestamp (3) with time zone,
+	"processed_by" uuid,
+	"notified_at" timestamp (3) with time zone,
+	CONSTRAINT "pieces_document_id_unique" UNIQUE("document_id"),
+	CONSTRAINT "pieces_reason_check" CHECK ("pieces"."status" <> 'rejetee' or "pieces"."reason" is not null)
+);
+--> statement-breakpoint
 CREATE TABLE "idp_accounts" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"email" text NOT NULL,
@@ -337,6 +405,19 @@ ALTER TABLE "fec_account_months" ADD CONSTRAINT "fec_account_months_import_id_fe
 ALTER TABLE "fec_imports" ADD CONSTRAINT "fec_imports_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "fec_imports" ADD CONSTRAINT "fec_imports_file_id_client_files_id_fk" FOREIGN KEY ("file_id") REFERENCES "public"."client_files"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "fec_imports" ADD CONSTRAINT "fec_imports_imported_by_staff_members_id_fk" FOREIGN KEY ("imported_by") REFERENCES "public"."staff_members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ged_document_versions" ADD CONSTRAINT "ged_document_versions_document_id_ged_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."ged_documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ged_documents" ADD CONSTRAINT "ged_documents_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ged_documents" ADD CONSTRAINT "ged_documents_file_id_client_files_id_fk" FOREIGN KEY ("file_id") REFERENCES "public"."client_files"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ged_documents" ADD CONSTRAINT "ged_documents_folder_id_ged_folders_id_fk" FOREIGN KEY ("folder_id") REFERENCES "public"."ged_folders"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ged_documents" ADD CONSTRAINT "ged_documents_deleted_by_staff_members_id_fk" FOREIGN KEY ("deleted_by") REFERENCES "public"."staff_members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ged_folders" ADD CONSTRAINT "ged_folders_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ged_folders" ADD CONSTRAINT "ged_folders_file_id_client_files_id_fk" FOREIGN KEY ("file_id") REFERENCES "public"."client_files"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "ged_folders" ADD CONSTRAINT "ged_folders_parent_id_ged_folders_id_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."ged_folders"("id") ON DELETE restrict ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "pieces" ADD CONSTRAINT "pieces_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "pieces" ADD CONSTRAINT "pieces_file_id_client_files_id_fk" FOREIGN KEY ("file_id") REFERENCES "public"."client_files"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "pieces" ADD CONSTRAINT "pieces_document_id_ged_documents_id_fk" FOREIGN KEY ("document_id") REFERENCES "public"."ged_documents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "pieces" ADD CONSTRAINT "pieces_contact_id_contacts_id_fk" FOREIGN KEY ("contact_id") REFERENCES "public"."contacts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "pieces" ADD CONSTRAINT "pieces_processed_by_staff_members_id_fk" FOREIGN KEY ("processed_by") REFERENCES "public"."staff_members"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "idp_memberships" ADD CONSTRAINT "idp_memberships_account_id_idp_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."idp_accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "idp_memberships" ADD CONSTRAINT "idp_memberships_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "outbox_mails" ADD CONSTRAINT "outbox_mails_firm_id_firms_id_fk" FOREIGN KEY ("firm_id") REFERENCES "public"."firms"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
@@ -363,6 +444,17 @@ CREATE INDEX "fec_account_months_import_idx" ON "fec_account_months" USING btree
 CREATE UNIQUE INDEX "fec_imports_current_key" ON "fec_imports" USING btree ("file_id","fiscal_year_end") WHERE "fec_imports"."current";--> statement-breakpoint
 CREATE INDEX "fec_imports_file_idx" ON "fec_imports" USING btree ("file_id","imported_at");--> statement-breakpoint
 CREATE INDEX "fec_imports_blob_idx" ON "fec_imports" USING btree ("blob_key");--> statement-breakpoint
+CREATE UNIQUE INDEX "ged_document_versions_key" ON "ged_document_versions" USING btree ("document_id","version");--> statement-breakpoint
+CREATE INDEX "ged_document_versions_blob_idx" ON "ged_document_versions" USING btree ("blob_key");--> statement-breakpoint
+CREATE INDEX "ged_documents_folder_name_idx" ON "ged_documents" USING btree ("folder_id","name","id") WHERE "ged_documents"."deleted_at" is null;--> statement-breakpoint
+CREATE UNIQUE INDEX "ged_documents_file_sha_key" ON "ged_documents" USING btree ("file_id","sha256") WHERE "ged_documents"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "ged_documents_file_added_idx" ON "ged_documents" USING btree ("file_id","added_at");--> statement-breakpoint
+CREATE INDEX "ged_documents_search_idx" ON "ged_documents" USING gin ("search_vector");--> statement-breakpoint
+CREATE UNIQUE INDEX "ged_folders_sibling_name_key" ON "ged_folders" USING btree ("file_id",coalesce("parent_id", '00000000-0000-0000-0000-000000000000'::uuid),lower("name"));--> statement-breakpoint
+CREATE UNIQUE INDEX "ged_folders_inbox_key" ON "ged_folders" USING btree ("file_id") WHERE "ged_folders"."is_inbox";--> statement-breakpoint
+CREATE INDEX "pieces_firm_inbox_idx" ON "pieces" USING btree ("firm_id","deposited_at","id");--> statement-breakpoint
+CREATE INDEX "pieces_file_idx" ON "pieces" USING btree ("file_id","deposited_at","id");--> statement-breakpoint
+CREATE INDEX "pieces_unnotified_idx" ON "pieces" USING btree ("file_id") WHERE "pieces"."notified_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "idp_accounts_email_key" ON "idp_accounts" USING btree (lower("email"));--> statement-breakpoint
 CREATE INDEX "idp_store_grant_idx" ON "idp_store" USING btree ("grant_id");--> statement-breakpoint
 CREATE INDEX "idp_store_uid_idx" ON "idp_store" USING btree ("uid");--> statement-breakpoint

@@ -9,16 +9,22 @@ import type { AppContext } from './context.ts';
 import type { Database } from './db/connection.ts';
 import { DiskBlobStore } from './lib/storage/disk-blob-store.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { clientSpaceRoutes } from './modules/client-space/client-space.routes.ts';
 import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
-import { noActivityYet } from './modules/dashboard/dashboard.service.ts';
 import { figuresRoutes } from './modules/figures/figures.routes.ts';
+import { firmIdentityModule } from './modules/firm-settings/firm-settings.module.ts';
+import { createBlobHousekeeping } from './modules/ged/ged.jobs.ts';
+import { gedRoutes } from './modules/ged/ged.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createIdentityModule } from './modules/identity/identity.module.ts';
 import { createMailModule, type MailModule } from './modules/mail/mail.module.ts';
 import { syncOfferCatalog } from './modules/offers/offers.catalog.ts';
 import { offersRoutes } from './modules/offers/offers.routes.ts';
 import { orgRolesRoutes } from './modules/org-roles/org-roles.routes.ts';
+import { gedActivityCounters } from './modules/pieces/pieces.counters.ts';
+import { createPiecesDigest } from './modules/pieces/pieces.digest.ts';
+import { piecesRoutes } from './modules/pieces/pieces.routes.ts';
 import { portfolioRoutes } from './modules/portfolio/portfolio.routes.ts';
 import { servicesRoutes } from './modules/services/services.routes.ts';
 import { createSessionService } from './modules/sessions/sessions.service.ts';
@@ -39,6 +45,9 @@ export interface BuiltApp {
   app: FastifyInstance;
   ctx: AppContext;
   mail: MailModule;
+  /** The firm's new-pieces digest; tests call `runDigest()` by hand. */
+  piecesDigest: ReturnType<typeof createPiecesDigest>;
+  blobHousekeeping: ReturnType<typeof createBlobHousekeeping>;
 }
 
 /** Builds the instance: plugins -> modules -> error handler. Does not listen. */
@@ -110,18 +119,30 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(orgRolesRoutes, { ctx });
   await app.register(contactsRoutes, { ctx });
   await app.register(servicesRoutes, { ctx, mail });
-  await app.register(dashboardRoutes, { ctx, counters: noActivityYet });
+  await app.register(dashboardRoutes, { ctx, counters: gedActivityCounters });
   await app.register(figuresRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
+  await app.register(gedRoutes, { ctx });
+  await app.register(piecesRoutes, { ctx, mail });
+  await app.register(firmIdentityModule, { ctx, startWorkers: options.startWorkers !== false });
+  await app.register(clientSpaceRoutes, { ctx });
   await app.register(webRoutes, { config });
 
+  const piecesDigest = createPiecesDigest(ctx, mail);
+  const blobHousekeeping = createBlobHousekeeping(ctx);
   if (options.startWorkers !== false) {
-    app.addHook('onReady', async () => mail.start());
+    app.addHook('onReady', async () => {
+      await mail.start();
+      piecesDigest.start();
+      blobHousekeeping.start();
+    });
   }
   app.addHook('onClose', async () => {
+    await piecesDigest.stop();
+    await blobHousekeeping.stop();
     await mail.stop();
     await identity.stop();
   });
 
-  return { app, ctx, mail };
+  return { app, ctx, mail, piecesDigest, blobHousekeeping };
 }

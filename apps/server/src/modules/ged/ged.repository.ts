@@ -1,0 +1,309 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/connection.ts';
+import { fecImports, gedDocuments, gedDocumentVersions, gedFolders } from '../../db/schema/index.ts';
+
+export type FolderRow = typeof gedFolders.$inferSelect;
+export type DocumentRow = typeof gedDocuments.$inferSelect;
+export type NewDocument = typeof gedDocuments.$inferInsert;
+
+/** Every column but the two search ones, which can be large and are never sent. */
+export const documentColumns = {
+  id: gedDocuments.id,
+  firmId: gedDocuments.firmId,
+  fileId: gedDocuments.fileId,
+  folderId: gedDocuments.folderId,
+  name: gedDocuments.name,
+  mime: gedDocuments.mime,
+  size: gedDocuments.size,
+  sha256: gedDocuments.sha256,
+  blobKey: gedDocuments.blobKey,
+  fiscalYear: gedDocuments.fiscalYear,
+  visibleToClient: gedDocuments.visibleToClient,
+  version: gedDocuments.version,
+  addedByType: gedDocuments.addedByType,
+  addedById: gedDocuments.addedById,
+  addedByName: gedDocuments.addedByName,
+  addedAt: gedDocuments.addedAt,
+  deletedAt: gedDocuments.deletedAt,
+};
+export type DocumentSummary = { [K in keyof typeof documentColumns]: DocumentRow[K] };
+
+// ---- Folders ------------------------------------------------------------------------------
+export async function findInbox(db: DbOrTx, fileId: string) {
+  const [row] = await db
+    .select()
+    .from(gedFolders)
+    .where(and(eq(gedFolders.fileId, fileId), eq(gedFolders.isInbox, true)))
+    .limit(1);
+  return row;
+}
+
+export async function insertFolders(db: DbOrTx, values: (typeof gedFolders.$inferInsert)[]) {
+  // Two first requests at once: the unique indexes keep one set of defaults.
+  await db.insert(gedFolders).values(values).onConflictDoNothing();
+}
+
+export async function listFolders(db: DbOrTx, fileId: string, visibleOnly = false) {
+  const counts = db
+    .select({ folderId: gedDocuments.folderId, n: sql<number>`count(*)::int`.as('n') })
+    .from(gedDocuments)
+    .where(
+      and(
+        eq(gedDocuments.fileId, fileId),
+        isNull(gedDocuments.deletedAt),
+        visibleOnly ? eq(gedDocuments.visibleToClient, true) : undefined,
+      ),
+    )
+    .groupBy(gedDocuments.folderId)
+    .as('counts');
+  return db
+    .select({ folder: gedFolders, documentCount: sql<number>`coalesce(${counts.n}, 0)::int` })
+    .from(gedFolders)
+    .leftJoin(counts, eq(counts.folderId, gedFolders.id))
+    .where(eq(gedFolders.fileId, fileId))
+    .orderBy(asc(gedFolders.position), asc(gedFolders.name));
+}
+
+export async function findFolder(db: DbOrTx, firmId: string, folderId: string) {
+  const [row] = await db
+    .select()
+    .from(gedFolders)
+    .where(and(eq(gedFolders.id, folderId), eq(gedFolders.firmId, firmId)))
+    .limit(1);
+  return row;
+}
+
+export async function insertFolder(db: DbOrTx, values: typeof gedFolders.$inferInsert) {
+  const [row] = await db.insert(gedFolders).values(values).returning();
+  return row;
+}
+
+export async function updateFolder(
+  db: DbOrTx,
+  folderId: string,
+  changes: Partial<typeof gedFolders.$inferInsert>,
+) {
+  const [row] = await db.update(gedFolders).set(changes).where(eq(gedFolders.id, folderId)).returning();
+  return row;
+}
+
+export async function deleteFolder(db: DbOrTx, folderId: string) {
+  await db.delete(gedFolders).where(eq(gedFolders.id, folderId));
+}
+
+/** Sub-folders or documents, the binned ones included (they can be restored into it). */
+export async function folderHasContent(db: DbOrTx, folderId: string) {
+  const result = await db.execute(sql`select
+    exists(select 1 from ${gedFolders} where ${gedFolders.parentId} = ${folderId})
+    or exists(select 1 from ${gedDocuments} where ${gedDocuments.folderId} = ${folderId}) as busy`);
+  return rows<{ busy: boolean }>(result)[0]?.busy === true;
+}
+
+// ---- Documents ----------------------------------------------------------------------------
+export interface DocumentCursor {
+  name: string;
+  id: string;
+}
+
+/** One keyset page of live documents of the given folders, ordered by (name, id). */
+export async function listDocuments(
+  db: DbOrTx,
+  by: { folderIds: string[]; visibleOnly: boolean; after?: DocumentCursor; limit: number },
+) {
+  if (by.folderIds.length === 0) return [];
+  const conditions: (SQL | undefined)[] = [
+    by.folderIds.length === 1
+      ? eq(gedDocuments.folderId, by.folderIds[0] as string)
+      : inArray(gedDocuments.folderId, by.folderIds),
+    isNull(gedDocuments.deletedAt),
+    by.visibleOnly ? eq(gedDocuments.visibleToClient, true) : undefined,
+    by.after
+      ? sql`(${gedDocuments.name}, ${gedDocuments.id}) > (${by.after.name}, ${by.after.id}::uuid)`
+      : undefined,
+  ];
+  return db
+    .select(documentColumns)
+    .from(gedDocuments)
+    .where(and(...conditions))
+    .orderBy(asc(gedDocuments.name), asc(gedDocuments.id))
+    .limit(by.limit);
+}
+
+export async function findDocument(db: DbOrTx, firmId: string, docId: string) {
+  const [row] = await db
+    .select(documentColumns)
+    .from(gedDocuments)
+    .where(and(eq(gedDocuments.id, docId), eq(gedDocuments.firmId, firmId)))
+    .limit(1);
+  return row;
+}
+
+export async function findLiveBySha(db: DbOrTx, fileId: string, sha256: string) {
+  const [row] = await db
+    .select(documentColumns)
+    .from(gedDocuments)
+    .where(
+      and(eq(gedDocuments.fileId, fileId), eq(gedDocuments.sha256, sha256), isNull(gedDocuments.deletedAt)),
+    )
+    .limit(1);
+  return row;
+}
+
+/** Inserts the document and its first version; undefined when the content is already live in the file. */
+export async function insertDocument(db: DbOrTx, values: NewDocument) {
+  const [row] = await db
+    .insert(gedDocuments)
+    .values(values)
+    .onConflictDoNothing({
+      target: [gedDocuments.fileId, gedDocuments.sha256],
+      where: sql`${gedDocuments.deletedAt} is null`,
+    })
+    .returning(documentColumns);
+  if (!row) return undefined;
+  await db.insert(gedDocumentVersions).values({
+    documentId: row.id,
+    version: 1,
+    name: row.name,
+    mime: row.mime,
+    size: row.size,
+    sha256: row.sha256,
+    blobKey: row.blobKey,
+    addedByType: row.addedByType,
+    addedById: row.addedById,
+    addedByName: row.addedByName,
+    addedAt: row.addedAt,
+  });
+  return row;
+}
+
+export async function updateDocument(db: DbOrTx, docId: string, changes: Partial<NewDocument>) {
+  const [row] = await db
+    .update(gedDocuments)
+    .set(changes)
+    .where(eq(gedDocuments.id, docId))
+    .returning(documentColumns);
+  return row;
+}
+
+export async function insertVersion(db: DbOrTx, values: typeof gedDocumentVersions.$inferInsert) {
+  await db.insert(gedDocumentVersions).values(values);
+}
+
+export async function listVersions(db: DbOrTx, docId: string) {
+  return db
+    .select()
+    .from(gedDocumentVersions)
+    .where(eq(gedDocumentVersions.documentId, docId))
+    .orderBy(desc(gedDocumentVersions.version));
+}
+
+export async function listBin(db: DbOrTx, fileId: string) {
+  return db
+    .select({ ...documentColumns, folderName: gedFolders.name })
+    .from(gedDocuments)
+    .innerJoin(gedFolders, eq(gedFolders.id, gedDocuments.folderId))
+    .where(and(eq(gedDocuments.fileId, fileId), isNotNull(gedDocuments.deletedAt)))
+    .orderBy(desc(gedDocuments.deletedAt), asc(gedDocuments.id))
+    .limit(500);
+}
+
+/** Live documents shared with the client, newest first (client dashboard). */
+export async function latestShared(db: DbOrTx, fileId: string, folderIds: string[], limit: number) {
+  if (folderIds.length === 0) return [];
+  return db
+    .select(documentColumns)
+    .from(gedDocuments)
+    .where(
+      and(
+        eq(gedDocuments.fileId, fileId),
+        inArray(gedDocuments.folderId, folderIds),
+        isNull(gedDocuments.deletedAt),
+        eq(gedDocuments.visibleToClient, true),
+      ),
+    )
+    .orderBy(desc(gedDocuments.addedAt), desc(gedDocuments.id))
+    .limit(limit);
+}
+
+export async function countShared(db: DbOrTx, fileId: string, folderIds: string[]) {
+  if (folderIds.length === 0) return 0;
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(gedDocuments)
+    .where(
+      and(
+        eq(gedDocuments.fileId, fileId),
+        inArray(gedDocuments.folderId, folderIds),
+        isNull(gedDocuments.deletedAt),
+        eq(gedDocuments.visibleToClient, true),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+export interface SearchFilters {
+  q: string;
+  folderIds?: string[];
+  visibleOnly: boolean;
+  mime?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  fiscalYear?: number | undefined;
+  limit: number;
+}
+
+/** French full-text search over name (weight A) and PDF text (weight B), best first. */
+export async function searchDocuments(db: DbOrTx, fileId: string, f: SearchFilters) {
+  const query = sql`websearch_to_tsquery('french'::regconfig, ${f.q})`;
+  const conditions: (SQL | undefined)[] = [
+    eq(gedDocuments.fileId, fileId),
+    isNull(gedDocuments.deletedAt),
+    sql`${gedDocuments.searchVector} @@ ${query}`,
+    f.folderIds ? inArray(gedDocuments.folderId, f.folderIds) : undefined,
+    f.visibleOnly ? eq(gedDocuments.visibleToClient, true) : undefined,
+    f.mime ? eq(gedDocuments.mime, f.mime) : undefined,
+    f.from ? sql`${gedDocuments.addedAt} >= ${f.from}::date` : undefined,
+    f.to ? sql`${gedDocuments.addedAt} < (${f.to}::date + 1)` : undefined,
+    f.fiscalYear !== undefined ? eq(gedDocuments.fiscalYear, f.fiscalYear) : undefined,
+  ];
+  if (f.folderIds?.length === 0) return [];
+  const rank = sql<number>`ts_rank_cd(${gedDocuments.searchVector}, ${query})`;
+  const ranked = await db
+    .select({ ...documentColumns, folderName: gedFolders.name, rank: sql<number>`${rank}::float8` })
+    .from(gedDocuments)
+    .innerJoin(gedFolders, eq(gedFolders.id, gedDocuments.folderId))
+    .where(and(...conditions))
+    .orderBy(desc(rank), desc(gedDocuments.addedAt), asc(gedDocuments.id))
+    .limit(f.limit);
+  return ranked;
+}
+
+/** A short excerpt of the text around the match, for the firm's result list. */
+export async function snippets(db: DbOrTx, ids: string[], q: string): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const result = await db
+    .select({
+      id: gedDocuments.id,
+      snippet: sql<
+        string | null
+      >`case when ${gedDocuments.contentText} is null then null else ts_headline('french'::regconfig, left(${gedDocuments.contentText}, 20000), websearch_to_tsquery('french'::regconfig, ${q}), 'MaxWords=20, MinWords=8, StartSel=«, StopSel=»') end`,
+    })
+    .from(gedDocuments)
+    .where(inArray(gedDocuments.id, ids));
+  return new Map(result.flatMap((r) => (r.snippet ? [[r.id, r.snippet] as [string, string]] : [])));
+}
+
+/** Is a blob still pointed at by a row (any version of any document, or a kept FEC file)? */
+export async function blobReferenced(db: DbOrTx, key: string) {
+  const result = await db.execute(sql`select
+    exists(select 1 from ${gedDocumentVersions} where ${gedDocumentVersions.blobKey} = ${key})
+    or exists(select 1 from ${gedDocuments} where ${gedDocuments.blobKey} = ${key})
+    or exists(select 1 from ${fecImports} where ${fecImports.blobKey} = ${key}) as used`);
+  return rows<{ used: boolean }>(result)[0]?.used === true;
+}
+
+/** node-postgres answers `{ rows }`, PGlite an array-like result: read both. */
+function rows<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
