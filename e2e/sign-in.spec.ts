@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { answerConsentIfAsked } from './support/staff.ts';
 
 test('the firm administrator signs in through the identity provider, lands on Portefeuille, signs out', async ({
   page,
@@ -12,8 +13,8 @@ test('the firm administrator signs in through the identity provider, lands on Po
   await page.getByLabel('Mot de passe').fill('Demo-Passerelle-2026');
   await page.getByRole('button', { name: 'Se connecter' }).click();
 
-  // First sign-in: the provider asks to allow Passerelle to use the account.
-  await page.getByRole('button', { name: 'Oui' }).click();
+  // First sign-in of the run: the provider asks to allow Passerelle to use the account.
+  await answerConsentIfAsked(page);
 
   await expect(page).toHaveURL(/\/portefeuille$/);
   await expect(page.getByRole('heading', { name: 'Portefeuille' })).toBeVisible();

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { requireStaff } from '../../policy.ts';
+import { requireClient, requireStaff } from '../../policy.ts';
 import { originOf } from '../audit/audit.service.ts';
 import { createFiguresService } from './figures.service.ts';
 
@@ -81,5 +81,20 @@ export async function figuresRoutes(fastify: FastifyInstance, opts: { ctx: AppCo
     },
     (request) =>
       service.getFigures(requireStaff(request.actor), request.params.fileId, request.query.fiscalYearEnd),
+  );
+
+  // The client dashboard's figures: same body as the firm's, behind the client access rule.
+  app.get(
+    '/api/client/files/:fileId/figures',
+    {
+      config: { access: 'client' },
+      schema: { params: fileParams, querystring: figuresQuerySchema, response: { 200: fileFiguresSchema } },
+    },
+    (request) =>
+      service.getClientFigures(
+        requireClient(request.actor),
+        request.params.fileId,
+        request.query.fiscalYearEnd,
+      ),
   );
 }

@@ -21,7 +21,14 @@ import type { AppContext } from '../../context.ts';
 import type { Db } from '../../db/connection.ts';
 import { AppError } from '../../lib/errors.ts';
 import { claimedNameProblem, sanitizeFileName } from '../../lib/uploads/file-name.ts';
-import { assertStaffCanChangeFile, assertStaffCanSeeFile, type StaffActor } from '../../policy.ts';
+import {
+  assertClientCapability,
+  assertStaffCanChangeFile,
+  assertStaffCanSeeFile,
+  type ClientActor,
+  clientFileAccess,
+  type StaffActor,
+} from '../../policy.ts';
 import { type RequestOrigin, recordAudit } from '../audit/audit.service.ts';
 import { findFile } from '../portfolio/portfolio.repository.ts';
 import { fiscalYearFromPeriod, requestedFiscalYear } from './figures.fiscal-year.ts';
@@ -171,6 +178,19 @@ export function createFiguresService(ctx: AppContext) {
 
     async getFigures(actor: StaffActor, fileId: string, fiscalYearEnd?: string): Promise<FileFigures> {
       assertStaffCanSeeFile(actor, await findFile(db, actor.firmId, fileId));
+      return getFileFigures(db, fileId, { fiscalYearEnd });
+    },
+
+    /**
+     * The client dashboard's figures: the same as the firm's, for a contact who may see the file
+     * (SPEC §7) under an offer granting the dashboard. A contact limited to some GED folders
+     * ("Limité à") sees them only if the firm allows it; otherwise "not found", like a file out
+     * of reach, so the answer says nothing of what the books hold (decision 071).
+     */
+    async getClientFigures(actor: ClientActor, fileId: string, fiscalYearEnd?: string): Promise<FileFigures> {
+      const access = await clientFileAccess(db, actor, fileId);
+      assertClientCapability(access, 'dashboard.read');
+      if (access.limitedTo !== null && !access.figuresAllowed) throw new AppError('NOT_FOUND');
       return getFileFigures(db, fileId, { fiscalYearEnd });
     },
   };
