@@ -111,6 +111,8 @@ describe('organizational roles', () => {
     });
     expect(contact.statusCode).toBe(201);
     await call(admin, 'PATCH', `/api/org-roles/${roleId}`, { retired: true });
+    const roles = (await call(admin, 'GET', '/api/org-roles')).json().items;
+    expect(roles.find((r: { id: string }) => r.id === roleId).contactCount).toBe(1);
     const after = (await call(admin, 'GET', `/api/contacts/${contact.json().id}`)).json();
     expect(after.orgRole).toEqual({ id: roleId, name: 'Trésorière', retired: true });
     const refused = await call(admin, 'POST', '/api/contacts', {

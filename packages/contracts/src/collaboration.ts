@@ -17,6 +17,9 @@ export const offerListSchema = z.object({ items: z.array(offerSchema) });
 
 /** PUT /api/files/:fileId/offer — `offerCode: null` deactivates. */
 export const setFileOfferSchema = z.object({ offerCode: z.string().min(1).max(50).nullable() });
+export const fileOfferResponseSchema = z.object({
+  offer: z.object({ code: z.string(), label: z.string(), activatedAt: z.string() }).nullable(),
+});
 
 // ---- Client files -------------------------------------------------------------------------
 export const sirenSchema = z

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     message: string,
     readonly fields: NonNullable<ErrorBody['error']['fields']>,
     readonly status: number,
+    /** Anything else the error body carried (e.g. the import's line-by-line `report`). */
+    readonly details: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -18,7 +20,10 @@ type QueryValue = string | number | boolean | null | undefined;
 
 export interface RequestOptions {
   query?: Record<string, QueryValue>;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is (a file chosen by the person), with its content type; never read into memory here. */
+  raw?: { body: Blob; contentType: string };
   signal?: AbortSignal;
 }
 
@@ -68,8 +73,8 @@ async function toApiError(response: Response): Promise<ApiError> {
     // A proxy's HTML error page, an empty body…: fall back on the status.
   }
   if (isErrorBody(body)) {
-    const { code, message, fields } = body.error;
-    return new ApiError(code, message, fields ?? [], response.status);
+    const { code, message, fields, ...details } = body.error;
+    return new ApiError(code, message, fields ?? [], response.status, details);
   }
   const code = response.status === 503 || response.status === 502 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL';
   return new ApiError(code, response.statusText || code, [], response.status);
@@ -78,7 +83,8 @@ async function toApiError(response: Response): Promise<ApiError> {
 /** JSON over fetch with the session cookie; failures become an `ApiError`. */
 export async function apiRequest<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw) headers['content-type'] = options.raw.contentType;
+  else if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (!safeMethods.has(method)) headers['x-csrf-token'] = await ensureCsrfToken(options.signal);
 
   let response: Response;
@@ -87,7 +93,7 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: options.raw ? options.raw.body : options.body === undefined ? null : JSON.stringify(options.body),
       signal: options.signal ?? null,
     });
   } catch (cause) {
@@ -110,6 +116,12 @@ export const api = {
   get: <T>(path: string, options?: Omit<RequestOptions, 'body'>) => apiRequest<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
     apiRequest<T>('POST', path, { ...options, body }),
+  postRaw: <T>(
+    path: string,
+    raw: Blob,
+    contentType: string,
+    options?: Omit<RequestOptions, 'body' | 'raw'>,
+  ) => apiRequest<T>('POST', path, { ...options, raw: { body: raw, contentType } }),
   put: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>
     apiRequest<T>('PUT', path, { ...options, body }),
   patch: <T>(path: string, body?: unknown, options?: Omit<RequestOptions, 'body'>) =>

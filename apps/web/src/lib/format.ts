@@ -27,3 +27,35 @@ export function formatDate(isoDate: string, language: Language): string {
 export function formatCount(value: number, language: Language): string {
   return new Intl.NumberFormat(localeOf(language)).format(value);
 }
+
+const instantFormats = new Map<string, Intl.DateTimeFormat>();
+
+function instantFormat(language: Language, withTime: boolean): Intl.DateTimeFormat {
+  const key = `${language}:${withTime}`;
+  let format = instantFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(localeOf(language), {
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
+    });
+    instantFormats.set(key, format);
+  }
+  return format;
+}
+
+/**
+ * A moment from the API ("2026-03-12T09:41:00.000Z") as the reader's calendar day (12/03/2026),
+ * in their time zone: a sign-in at 00:30 in Paris is on the Paris day, not the UTC one.
+ */
+export function formatDay(instant: string, language: Language): string {
+  const date = new Date(instant);
+  return Number.isNaN(date.getTime()) ? instant : instantFormat(language, false).format(date);
+}
+
+/** A moment from the API with its time (12/03/2026 09:41). */
+export function formatDateTime(instant: string, language: Language): string {
+  const date = new Date(instant);
+  return Number.isNaN(date.getTime()) ? instant : instantFormat(language, true).format(date);
+}

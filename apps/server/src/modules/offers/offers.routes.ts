@@ -1,4 +1,8 @@
-import { offerListSchema, setFileOfferSchema } from '@passerelle/contracts/collaboration';
+import {
+  fileOfferResponseSchema,
+  offerListSchema,
+  setFileOfferSchema,
+} from '@passerelle/contracts/collaboration';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -21,7 +25,10 @@ export async function offersRoutes(fastify: FastifyInstance, opts: { ctx: AppCon
 
   app.put(
     '/api/files/:fileId/offer',
-    { config: { access: 'staff-write' }, schema: { params: fileParams, body: setFileOfferSchema } },
+    {
+      config: { access: 'staff-write' },
+      schema: { params: fileParams, body: setFileOfferSchema, response: { 200: fileOfferResponseSchema } },
+    },
     (request) =>
       service.setFileOffer(
         requireStaff(request.actor),

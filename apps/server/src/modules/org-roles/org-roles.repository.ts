@@ -19,7 +19,9 @@ export async function listRoles(db: DbOrTx, firmId: string) {
       id: orgRoles.id,
       name: orgRoles.name,
       retiredAt: orgRoles.retiredAt,
-      contactCount: sql<number>`(select count(*)::int from ${contacts} c where c.org_role_id = ${orgRoles.id})`,
+      // Qualified by hand: in a one-table select Drizzle leaves columns unqualified, and a bare
+      // "id" inside the subquery would mean the contact's own id.
+      contactCount: sql<number>`(select count(*)::int from ${contacts} c where c.org_role_id = "org_roles"."id")`,
     })
     .from(orgRoles)
     .where(eq(orgRoles.firmId, firmId))

@@ -1,9 +1,12 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { AuditPage } from '../features/audit/components/audit-page';
 import { ClientFilePage } from '../features/client-file/components/client-file-page';
 import { ContactsPage } from '../features/contacts/components/contacts-page';
+import { GedPage } from '../features/ged/components/ged-page';
 import { OrganizationalRolesPage } from '../features/organizational-roles/components/organizational-roles-page';
+import { PiecesPage } from '../features/pieces/components/pieces-page';
 import { PortfolioPage } from '../features/portfolio/components/portfolio-page';
 import { FirmLayout } from './firm-layout';
 import { NotFoundPage } from './not-found-page';
@@ -26,8 +29,11 @@ export function FirmApp() {
             <Route path="parametres">
               <Route index element={<Navigate to="/parametres/roles" replace />} />
               <Route path="roles" element={<OrganizationalRolesPage />} />
+              <Route path="audit" element={<AuditPage />} />
             </Route>
             <Route path="dossiers/:id" element={<ClientFilePage />} />
+            <Route path="dossiers/:id/ged" element={<GedPage />} />
+            <Route path="pieces" element={<PiecesPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

@@ -18,6 +18,22 @@ import { useFocusOnNavigation } from '../../lib/use-focus-on-navigation';
 import { useLogout, useSession } from '../features/session/api/use-session';
 import './firm-layout.css';
 
+/** The pieces inbox: a tray. */
+const InboxIcon = () => (
+  <svg
+    width="18"
+    height="18"
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth="1.8"
+    aria-hidden="true"
+  >
+    <path d="M4 13l2.5-7h11L20 13v6H4v-6Z" />
+    <path d="M4 13h5l1 2h4l1-2h5" />
+  </svg>
+);
+
 const mainId = 'contenu';
 
 /** Top bar, left navigation and the page; the navigation becomes a drawer on narrow screens. */
@@ -101,6 +117,12 @@ export function FirmLayout() {
                 {t('firm.nav.portfolio')}
               </NavLink>
             </li>
+            <li>
+              <NavLink to="/pieces" className="sidebar__link">
+                <InboxIcon />
+                {t('firm.nav.pieces')}
+              </NavLink>
+            </li>
             <NavGroup icon={<UsersIcon />} label={t('firm.nav.clients')}>
               <li>
                 <NavLink to="/clients/interlocuteurs" className="sidebar__link sidebar__link--sub">
@@ -114,6 +136,13 @@ export function FirmLayout() {
                   {t('firm.nav.organizationalRoles')}
                 </NavLink>
               </li>
+              {staff?.user.role === 'administrateur' ? (
+                <li>
+                  <NavLink to="/parametres/audit" className="sidebar__link sidebar__link--sub">
+                    {t('firm.nav.audit')}
+                  </NavLink>
+                </li>
+              ) : null}
             </NavGroup>
           </ul>
         </nav>

@@ -13,7 +13,7 @@ interface Props {
   onChange: (change: Partial<PortfolioView>) => void;
 }
 
-/** Search as you type (debounced) and the collaborative-offer filter. */
+/** Search as you type (debounced), the collaborative-offer filter and the responsible filter. */
 export function PortfolioFilters({ view, onChange }: Props) {
   const { t } = useTranslation();
   const searchId = useId();

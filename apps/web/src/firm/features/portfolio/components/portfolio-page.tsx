@@ -1,11 +1,13 @@
 import type { ClientFile } from '@passerelle/contracts/portfolio';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ErrorNotice, Notice } from '../../../../components/notice';
 import { formatCount } from '../../../../lib/format';
 import { useDocumentTitle } from '../../../../lib/use-document-title';
 import { useLanguage } from '../../../../lib/use-language';
+import { SuccessMessage } from '../../../components/form-field';
+import { usePermissions } from '../../session/api/use-permissions';
 import {
   hasFilters,
   type PortfolioView,
@@ -14,7 +16,11 @@ import {
   writePortfolioView,
 } from '../api/portfolio-params';
 import { usePortfolio } from '../api/use-portfolio';
-import { PortfolioActions } from './portfolio-actions';
+import { FileContactDialog } from './file-contact-dialog';
+import { FileFormDialog } from './file-form-dialog';
+import { ImportDialog } from './import-dialog';
+import { OfferDialog } from './offer-dialog';
+import { PortfolioActions, type PortfolioDialog } from './portfolio-actions';
 import { PortfolioFilters } from './portfolio-filters';
 import { PortfolioPagination } from './portfolio-pagination';
 import { PortfolioTable, PortfolioTableSkeleton } from './portfolio-table';
@@ -31,6 +37,15 @@ export function PortfolioPage() {
   const query = useMemo(() => toPortfolioQuery(view), [view]);
   const portfolio = usePortfolio(query);
   const [selected, setSelected] = useState<ClientFile | null>(null);
+  const [dialog, setDialog] = useState<PortfolioDialog | null>(null);
+  const [message, setMessage] = useState<ReactNode>(null);
+  const { canWrite } = usePermissions();
+  const navigate = useNavigate();
+
+  const finish = (done: ReactNode) => {
+    setDialog(null);
+    setMessage(done);
+  };
 
   const updateView = useCallback(
     (change: Partial<PortfolioView>, options: { keepPage?: boolean } = {}) => {
@@ -49,8 +64,8 @@ export function PortfolioPage() {
   const data = portfolio.data;
   useEffect(() => {
     if (!data) return;
-    // The selection only makes sense on a row the person can see.
-    setSelected((current) => (current && data.items.some((file) => file.id === current.id) ? current : null));
+    // The selection only makes sense on a row the person can see; it follows the row's new data.
+    setSelected((current) => (current ? (data.items.find((file) => file.id === current.id) ?? null) : null));
     // Past the last page (a stale link, a file removed): go to the last one that exists.
     const lastPage = Math.max(1, Math.ceil(data.total / data.pageSize));
     if (data.items.length === 0 && data.total > 0 && data.page > lastPage) updateView({ page: lastPage });
@@ -70,7 +85,19 @@ export function PortfolioPage() {
       </header>
 
       <PortfolioFilters view={view} onChange={updateView} />
-      <PortfolioActions selected={selected} />
+      {message ? (
+        <div className="portfolio-message">
+          <SuccessMessage onDismiss={() => setMessage(null)}>{message}</SuccessMessage>
+        </div>
+      ) : null}
+      <PortfolioActions
+        selected={selected}
+        canWrite={canWrite}
+        onOpen={(next) => {
+          setMessage(null);
+          setDialog(next);
+        }}
+      />
 
       <div className="portfolio-card">
         {portfolio.isPending ? (
@@ -106,6 +133,7 @@ export function PortfolioPage() {
               busy={portfolio.isFetching}
               selectedId={selected?.id ?? null}
               onSelect={setSelected}
+              onOpen={(file) => navigate(`/dossiers/${file.id}`)}
               onSort={(sort) =>
                 updateView({ sort, dir: view.sort === sort && view.dir === 'asc' ? 'desc' : 'asc' })
               }
@@ -121,6 +149,48 @@ export function PortfolioPage() {
           </>
         ) : null}
       </div>
+
+      {dialog === 'offer' && selected ? (
+        <OfferDialog file={selected} onClose={() => setDialog(null)} onDone={finish} />
+      ) : null}
+      {dialog === 'contact' && selected ? (
+        <FileContactDialog
+          file={selected}
+          onClose={() => setDialog(null)}
+          onDone={(contact) =>
+            finish(
+              <>
+                {t('firm.portfolio.contactLinked', {
+                  name: `${contact.firstName} ${contact.lastName}`,
+                  file: selected.name,
+                })}{' '}
+                <Link to={`/clients/interlocuteurs?contact=${contact.id}`}>
+                  {t('firm.portfolio.proposeNext')}
+                </Link>
+              </>,
+            )
+          }
+        />
+      ) : null}
+      {dialog === 'create' || (dialog === 'edit' && selected) ? (
+        <FileFormDialog
+          file={dialog === 'edit' ? selected : null}
+          onClose={() => setDialog(null)}
+          onDone={(file, created) =>
+            finish(
+              created
+                ? t('firm.portfolio.fileCreated', { code: file.code, name: file.name })
+                : t('firm.portfolio.fileUpdated', { code: file.code, name: file.name }),
+            )
+          }
+        />
+      ) : null}
+      {dialog === 'import' ? (
+        <ImportDialog
+          onClose={() => setDialog(null)}
+          onDone={(count) => finish(t('firm.portfolio.imported', { count }))}
+        />
+      ) : null}
     </div>
   );
 }

@@ -40,6 +40,8 @@ interface Props {
   busy: boolean;
   selectedId: string | null;
   onSelect: (file: ClientFile) => void;
+  /** Double-click: the file's dashboard. */
+  onOpen: (file: ClientFile) => void;
   onSort: (sort: PortfolioSort) => void;
 }
 
@@ -47,7 +49,7 @@ interface Props {
  * The files of one page. A row is selected by click, or from the keyboard: one row is in the tab
  * order, the arrows move between rows, Space or Enter selects.
  */
-export function PortfolioTable({ files, view, busy, selectedId, onSelect, onSort }: Props) {
+export function PortfolioTable({ files, view, busy, selectedId, onSelect, onOpen, onSort }: Props) {
   const { t } = useTranslation();
   const language = useLanguage();
   const rows = useRef<(HTMLTableRowElement | null)[]>([]);
@@ -138,6 +140,7 @@ export function PortfolioTable({ files, view, busy, selectedId, onSelect, onSort
                 tabIndex={tabStop ? 0 : -1}
                 aria-selected={selected}
                 onClick={() => onSelect(file)}
+                onDoubleClick={() => onOpen(file)}
                 onFocus={() => setFocusedId(file.id)}
                 onKeyDown={(event) => onRowKeyDown(event, index, file)}
               >
