@@ -25,6 +25,9 @@ const envSchema = z
     OIDC_ISSUER: optionalUrl,
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Microsoft Entra sign-in and Microsoft Graph; other values only to test against a local fake. */
+    ENTRA_LOGIN_URL: optionalUrl,
+    MICROSOFT_GRAPH_URL: optionalUrl,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     TRUST_PROXY: z
       .enum(['true', 'false', '1', '0'])
@@ -63,6 +66,11 @@ const envSchema = z
     }
     if (env.NODE_ENV === 'production' && env.SMTP_URL === undefined) {
       ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production' });
+    }
+    for (const key of ['ENTRA_LOGIN_URL', 'MICROSOFT_GRAPH_URL'] as const) {
+      if (env.NODE_ENV === 'production' && env[key]?.startsWith('http:')) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'must be https in production' });
+      }
     }
     if (env.NODE_ENV === 'production' && env.DEMO_DATA === true) {
       ctx.addIssue({
@@ -107,6 +115,10 @@ function toConfig(env: z.infer<typeof envSchema>) {
           clientId: env.OIDC_CLIENT_ID as string,
           clientSecret: env.OIDC_CLIENT_SECRET as string,
         } as const),
+    entra: {
+      loginBaseUrl: (env.ENTRA_LOGIN_URL ?? 'https://login.microsoftonline.com').replace(/\/$/, ''),
+      graphBaseUrl: (env.MICROSOFT_GRAPH_URL ?? 'https://graph.microsoft.com').replace(/\/$/, ''),
+    },
     /** Demo firm and accounts: only on the embedded identity provider, never in production. */
     demoData: env.DEMO_DATA ?? (embeddedIdentity && env.NODE_ENV !== 'production'),
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,

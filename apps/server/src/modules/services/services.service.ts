@@ -7,6 +7,8 @@ import { randomToken, sha256 } from '../../lib/tokens.ts';
 import { assertStaffCanChangeFile, type StaffActor } from '../../policy.ts';
 import { type RequestOrigin, recordAudit } from '../audit/audit.service.ts';
 import * as contactsRepo from '../contacts/contacts.repository.ts';
+import { findIdentityProvider } from '../firm-settings/identity-provider.repository.ts';
+import { queueGuestInvitation } from '../identity/entra/guest-invitation.ts';
 import * as invitationsRepo from '../invitations/invitations.repository.ts';
 import type { MailModule } from '../mail/mail.module.ts';
 import { findActiveFileOffer } from '../offers/offers.repository.ts';
@@ -64,8 +66,20 @@ export function createServicesService(db: Db, config: Config, mail: MailModule) 
             details: { serviceId: created.id, contactId, offerCode },
           });
 
+          // The firm's own provider decides how people join: embedded link, Graph, or nothing (OIDC).
+          const providerKind = (await findIdentityProvider(tx, actor.firmId))?.kind ?? 'embedded';
+          if (providerKind === 'entra' && contact.userId === null && contact.invitationState !== 'accepted') {
+            // Sent by the Graph worker after commit; `invitation.sent` is audited when Graph accepts.
+            await queueGuestInvitation(tx, {
+              publicUrl: config.publicUrl,
+              firm,
+              contact,
+              requestedBy: actor.staffId,
+            });
+          }
           const needsInvitation =
             config.identity.kind === 'embedded' &&
+            providerKind === 'embedded' &&
             contact.userId === null &&
             contact.invitationState !== 'accepted' &&
             !(await invitationsRepo.isEmbeddedMember(tx, actor.firmId, contact.email));

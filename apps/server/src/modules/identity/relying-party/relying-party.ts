@@ -1,11 +1,33 @@
 import * as client from 'openid-client';
 import type { Config } from '../../../config.ts';
+import type { DbOrTx } from '../../../db/connection.ts';
+import { sha256 } from '../../../lib/tokens.ts';
+import {
+  findIdentityProvider,
+  findIdentityProviderByIssuer,
+  type IdentityProviderRow,
+} from '../../firm-settings/identity-provider.repository.ts';
 
 /** Where a sign-in goes: one issuer and Passerelle's registration there. */
 export interface IssuerSettings {
   issuer: string;
   clientId: string;
   clientSecret: string;
+  /** `entra`: users keyed on (tid, oid), the tenant pinned; absent means a plain OIDC issuer. */
+  kind?: 'embedded' | 'oidc' | 'entra';
+  tenantId?: string;
+}
+
+/** A firm's own registration; `embedded` (or an incomplete row) means the deployment's. */
+function settingsOfRow(row: IdentityProviderRow | undefined): IssuerSettings | undefined {
+  if (!row || row.kind === 'embedded' || !row.clientId || !row.clientSecret) return undefined;
+  return {
+    issuer: row.issuer,
+    clientId: row.clientId,
+    clientSecret: row.clientSecret,
+    kind: row.kind,
+    ...(row.tenantId ? { tenantId: row.tenantId } : {}),
+  };
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
@@ -20,18 +42,22 @@ export function allowsInsecureIssuer(config: Config, issuer: string): boolean {
  * Passerelle as an OpenID Connect relying party (openid-client). Discovery is lazy and
  * cached per issuer: the embedded provider answers only once this server listens.
  */
-export function createRelyingParty(config: Config, deploymentDefault: IssuerSettings) {
+export function createRelyingParty(config: Config, deploymentDefault: IssuerSettings, db?: DbOrTx) {
   const configurations = new Map<string, Promise<client.Configuration>>();
 
   function configurationFor(settings: IssuerSettings): Promise<client.Configuration> {
-    const key = `${settings.issuer}\n${settings.clientId}`;
+    // The secret is in the key: a secret replaced in the firm's settings is used at once.
+    const key = `${settings.issuer}\n${settings.clientId}\n${sha256(settings.clientSecret)}`;
     let pending = configurations.get(key);
     if (!pending) {
       pending = client.discovery(
         new URL(settings.issuer),
         settings.clientId,
         undefined,
-        client.ClientSecretBasic(settings.clientSecret),
+        // Microsoft documents the secret in the token request body for its code flow.
+        settings.kind === 'entra'
+          ? client.ClientSecretPost(settings.clientSecret)
+          : client.ClientSecretBasic(settings.clientSecret),
         {
           execute: allowsInsecureIssuer(config, settings.issuer) ? [client.allowInsecureRequests] : [],
           timeout: 10,
@@ -48,14 +74,16 @@ export function createRelyingParty(config: Config, deploymentDefault: IssuerSett
     redirectUri: `${config.publicUrl}/auth/callback`,
     postLogoutRedirectUri: `${config.publicUrl}/`,
     /**
-     * The provider that signs in the people of a firm. Today every firm uses the deployment's
-     * (embedded, or OIDC_ISSUER); a firm's own row in identity_providers will be looked up here.
+     * The provider that signs in the people of a firm: its own row in identity_providers
+     * (OIDC issuer or Entra tenant), else the deployment's (embedded, or OIDC_ISSUER).
      */
-    async settingsFor(_firmId: string | null): Promise<IssuerSettings> {
-      return deploymentDefault;
+    async settingsFor(firmId: string | null): Promise<IssuerSettings> {
+      if (!firmId || !db) return deploymentDefault;
+      return settingsOfRow(await findIdentityProvider(db, firmId)) ?? deploymentDefault;
     },
     async settingsForIssuer(issuer: string): Promise<IssuerSettings | undefined> {
-      return issuer === deploymentDefault.issuer ? deploymentDefault : undefined;
+      if (issuer === deploymentDefault.issuer) return deploymentDefault;
+      return db ? settingsOfRow(await findIdentityProviderByIssuer(db, issuer)) : undefined;
     },
     configurationFor,
   };
