@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin, type ProxyOptions } from 'vite';
+import { serviceWorker } from './scripts/service-worker-plugin.mjs';
 
 const apiServer = 'http://localhost:3000';
 const fromHere = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -10,7 +11,7 @@ const fromHere = (file: string) => fileURLToPath(new URL(file, import.meta.url))
  * the firm's routes get firm.html, the client space gets client.html.
  */
 function multiPageFallback(): Plugin {
-  const firmPaths = /^\/(?:$|portefeuille|clients|dossiers|parametres)(?:[/?#]|$)/;
+  const firmPaths = /^\/(?:$|portefeuille|clients|dossiers|parametres|pieces)(?:[/?#]|$)/;
   const clientPaths = /^\/espace(?:[/?#]|$)/;
   return {
     name: 'passerelle-multi-page-fallback',
@@ -41,7 +42,7 @@ const proxyToApi: ProxyOptions = {
 
 export default defineConfig({
   base: '/',
-  plugins: [react(), multiPageFallback()],
+  plugins: [react(), multiPageFallback(), serviceWorker({ source: fromHere('./src/client/pwa/sw.js') })],
   server: {
     proxy: { '/api': proxyToApi, '/auth': proxyToApi, '/idp': proxyToApi, '/mailbox': proxyToApi },
   },

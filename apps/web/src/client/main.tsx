@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initI18n } from '../i18n/i18n';
 import { ClientApp } from './app/client-app';
+import { registerServiceWorker } from './pwa/register-service-worker';
 import '../styles/base.css';
 
 initI18n();
@@ -13,3 +14,5 @@ createRoot(container).render(
     <ClientApp />
   </StrictMode>,
 );
+
+registerServiceWorker();

@@ -31,11 +31,20 @@ function applyLanguage(language: Language) {
   }
 }
 
-/** Bundled resources, so initialisation is synchronous and the first render is already translated. */
-export function initI18n(): typeof i18next {
+/** Texts one space adds to the shared ones (the back office's, under `firm`), per language. */
+export type ExtraMessages = Record<Language, Record<string, unknown>>;
+
+/**
+ * Bundled resources, so initialisation is synchronous and the first render is already translated.
+ * Each space passes its own texts: the client space never downloads the back office's.
+ */
+export function initI18n(extra?: ExtraMessages): typeof i18next {
   const language = readStoredLanguage();
   i18next.use(initReactI18next).init({
-    resources: { fr: { translation: fr }, en: { translation: en } },
+    resources: {
+      fr: { translation: { ...fr, ...extra?.fr } },
+      en: { translation: { ...en, ...extra?.en } },
+    },
     lng: language,
     fallbackLng: 'fr',
     supportedLngs: languages,

@@ -32,7 +32,24 @@ export async function webRoutes(app: FastifyInstance, _opts: { config: Config })
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
   };
 
-  for (const url of ['/', '/portefeuille', '/portefeuille/*', '/clients/*', '/dossiers/*', '/parametres/*']) {
+  // The client space's service worker: public (it only caches the shell), scoped to /espace.
+  app.get('/espace/sw.js', { config: { access: 'public' } }, (_request, reply) =>
+    reply
+      .header('service-worker-allowed', '/espace')
+      .header('cache-control', 'no-cache')
+      .type('text/javascript; charset=utf-8')
+      .sendFile('sw.js', webDistDir),
+  );
+
+  for (const url of [
+    '/',
+    '/portefeuille',
+    '/portefeuille/*',
+    '/clients/*',
+    '/dossiers/*',
+    '/parametres/*',
+    '/pieces',
+  ]) {
     app.get(url, { config: { access: 'staff', page: true } }, (_req, reply) => sendHtml(reply, 'firm.html'));
   }
   for (const url of ['/espace', '/espace/*']) {

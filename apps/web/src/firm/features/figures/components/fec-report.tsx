@@ -56,6 +56,13 @@ function FecReportBodyView({ data }: { data: FecImportReport }) {
   const errors = report.issues.filter((group) => group.severity === 'error');
   const warnings = report.issues.filter((group) => group.severity === 'warning');
   const accepted = report.status === 'accepted';
+  const separator = report.meta.separator;
+  const separatorLabel =
+    separator === null
+      ? t('firm.figures.report.separatorUnknown')
+      : separator === '\t'
+        ? t('firm.figures.report.separatorTab')
+        : t('firm.figures.report.separator', { separator });
   const year = item.fiscalYear
     ? t('firm.figures.fiscalYearRange', {
         start: formatDate(item.fiscalYear.start, language),
@@ -99,9 +106,7 @@ function FecReportBodyView({ data }: { data: FecImportReport }) {
         </div>
         <div>
           <dt>{t('firm.figures.report.format')}</dt>
-          <dd>
-            {[report.meta.encoding, separatorName(report.meta.separator, t)].filter(Boolean).join(' · ')}
-          </dd>
+          <dd>{[report.meta.encoding, separatorLabel].filter(Boolean).join(' · ')}</dd>
         </div>
       </dl>
 
@@ -125,12 +130,6 @@ function FecReportBodyView({ data }: { data: FecImportReport }) {
       </details>
     </div>
   );
-}
-
-function separatorName(separator: string | null, t: ReturnType<typeof useTranslation>['t']): string {
-  if (separator === null) return t('firm.figures.report.separatorUnknown');
-  if (separator === '\t') return t('firm.figures.report.separatorTab');
-  return t('firm.figures.report.separator', { separator });
 }
 
 function BalanceCheck({ report }: { report: FecReportBody }) {
