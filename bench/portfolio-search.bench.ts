@@ -3,7 +3,7 @@
  * 20,000 files, against the same server's `/healthz` in the same run (the baseline: what this
  * machine serves when a request does no work).
  *
- *   npx tsx bench/portfolio-search.bench.ts [--files 20000] [--connections 8] [--seconds 10]
+ *   npx tsx bench/portfolio-search.bench.ts [--files 20000] [--connections 8] [--seconds 10] [--rate 50]
  *
  * The parent creates a fresh PostgreSQL database (BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres), migrates and seeds it, then forks the real
@@ -11,11 +11,17 @@
  * share its event loop. Every run is bounded in time and in requests; the database is dropped
  * at the end, whatever happens.
  *
- * Goal: search p95 ≤ 20 ms.
+ * Runs: /healthz and the search as fast as `--connections` clients can go (throughput, and
+ * their ratio); the search from one client typing alone; and the search at a steady `--rate`
+ * requests/s, open loop (latency under a busy firm's load: 50 searches/s is some 25 people
+ * typing at once, two keystrokes a second after the debounce).
+ *
+ * Goal: search p95 ≤ 20 ms, alone and at the steady rate. The saturated run is reported, not
+ * judged: there the latency only says how long the queue is.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -25,7 +31,16 @@ import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { type Database, openDatabase, runMigrations } from '../apps/server/src/db/connection.ts';
-import { clientFiles, contactFiles, contacts, fileOffers, firms, offers, staffMembers, users } from '../apps/server/src/db/schema/index.ts';
+import {
+  clientFiles,
+  contactFiles,
+  contacts,
+  fileOffers,
+  firms,
+  offers,
+  staffMembers,
+  users,
+} from '../apps/server/src/db/schema/index.ts';
 import { sirenFromPrefix } from '../apps/server/src/demo/demo-seed.ts';
 
 const GOAL_P95_MS = 20;
@@ -36,6 +51,7 @@ const { values: args } = parseArgs({
     files: { type: 'string', default: '20000' },
     connections: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '50' },
     'max-requests': { type: 'string', default: '100000' },
     serve: { type: 'string' },
   },
@@ -62,11 +78,25 @@ async function serve(databaseUrl: string) {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
 
-  const [staff] = await ctx.db.select().from(staffMembers).where(sql`${staffMembers.role} = 'administrateur'`).limit(1);
+  const [staff] = await ctx.db
+    .select()
+    .from(staffMembers)
+    .where(sql`${staffMembers.role} = 'administrateur'`)
+    .limit(1);
   if (!staff?.userId) throw new Error('no staff member seeded');
-  const session = await ctx.sessions.start({ userId: staff.userId, firmId: staff.firmId, kind: 'staff', principalId: staff.id });
-  process.send?.({ port: address.port, cookie: `${app.sessionCookieName}=${session.token}` } satisfies ServerReady);
+  const session = await ctx.sessions.start({
+    userId: staff.userId,
+    firmId: staff.firmId,
+    kind: 'staff',
+    principalId: staff.id,
+  });
+  process.send?.({
+    port: address.port,
+    cookie: `${app.sessionCookieName}=${session.token}`,
+  } satisfies ServerReady);
 
+  // The parent gone (crash, Ctrl-C), the server goes too.
+  process.on('disconnect', () => process.exit(0));
   process.on('message', async (message) => {
     if (message !== 'stop') return;
     await app.close();
@@ -90,19 +120,100 @@ function random(seed: number): () => number {
 }
 
 const ACTIVITIES = [
-  'Boulangerie', 'Boucherie', 'Garage', 'Menuiserie', 'Pharmacie', 'Cabinet Infirmier', 'Restaurant',
-  'Transports', 'Fromagerie', 'Plomberie', 'Agence Immobilière', 'Librairie', 'Ferme', 'Studio Graphique',
-  'Électricité', 'Fleuriste', 'Coiffure', 'SCI', 'Conseil', 'Domaine Viticole', 'Hôtel', 'Boulangerie-Pâtisserie',
-  'Maçonnerie', 'Taxi', 'Auto-École', 'Cave', 'Couverture', 'Charcuterie', 'Opticien', 'Architecte',
+  'Boulangerie',
+  'Boucherie',
+  'Garage',
+  'Menuiserie',
+  'Pharmacie',
+  'Cabinet Infirmier',
+  'Restaurant',
+  'Transports',
+  'Fromagerie',
+  'Plomberie',
+  'Agence Immobilière',
+  'Librairie',
+  'Ferme',
+  'Studio Graphique',
+  'Électricité',
+  'Fleuriste',
+  'Coiffure',
+  'SCI',
+  'Conseil',
+  'Domaine Viticole',
+  'Hôtel',
+  'Boulangerie-Pâtisserie',
+  'Maçonnerie',
+  'Taxi',
+  'Auto-École',
+  'Cave',
+  'Couverture',
+  'Charcuterie',
+  'Opticien',
+  'Architecte',
 ];
 const NAMES = [
-  'Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau', 'Simon',
-  'Laurent', 'Lefèvre', 'Michel', 'Garcia', 'David', 'Bertrand', 'Roux', 'Vincent', 'Fournier', 'Morel', 'Girard',
-  'André', 'Mercier', 'Dupont', 'Lambert', 'Bonnet', 'François', 'Martinez', 'Legrand', 'Garnier', 'Faure',
-  'Rousseau', 'Blanc', 'Guérin', 'Muller', 'Henry', 'Roussel', 'Nicolas', 'Perrin', 'Morin', 'Mathieu', 'Clément',
-  'Gauthier', 'Dumont', 'Lopez', 'Fontaine', 'Chevalier', 'Robin', 'Masson',
+  'Martin',
+  'Bernard',
+  'Dubois',
+  'Thomas',
+  'Robert',
+  'Richard',
+  'Petit',
+  'Durand',
+  'Leroy',
+  'Moreau',
+  'Simon',
+  'Laurent',
+  'Lefèvre',
+  'Michel',
+  'Garcia',
+  'David',
+  'Bertrand',
+  'Roux',
+  'Vincent',
+  'Fournier',
+  'Morel',
+  'Girard',
+  'André',
+  'Mercier',
+  'Dupont',
+  'Lambert',
+  'Bonnet',
+  'François',
+  'Martinez',
+  'Legrand',
+  'Garnier',
+  'Faure',
+  'Rousseau',
+  'Blanc',
+  'Guérin',
+  'Muller',
+  'Henry',
+  'Roussel',
+  'Nicolas',
+  'Perrin',
+  'Morin',
+  'Mathieu',
+  'Clément',
+  'Gauthier',
+  'Dumont',
+  'Lopez',
+  'Fontaine',
+  'Chevalier',
+  'Robin',
+  'Masson',
 ];
-const SUFFIXES = ['', '', '', ' & Fils', ' du Centre', ' des Tilleuls', ' de la Gare', ' et Associés', ' Frères'];
+const SUFFIXES = [
+  '',
+  '',
+  '',
+  ' & Fils',
+  ' du Centre',
+  ' des Tilleuls',
+  ' de la Gare',
+  ' et Associés',
+  ' Frères',
+];
 const FORMS = ['SARL', 'SAS', 'SASU', 'EURL', 'EI', 'SCI', 'SCM', 'SELARL', 'EARL', 'SNC'];
 const STAFF = [
   ['Camille', 'Martin', 'administrateur'],
@@ -124,7 +235,10 @@ async function seed(database: Database, fileCount: number) {
   const staffIds: string[] = [];
   for (const [firstName, lastName, role] of STAFF) {
     const email = `${firstName}.${lastName}@cabinet-bench.test`.toLowerCase();
-    const [user] = await db.insert(users).values({ issuer: 'https://idp.bench', subject: email, email }).returning();
+    const [user] = await db
+      .insert(users)
+      .values({ issuer: 'https://idp.bench', subject: email, email })
+      .returning();
     const [member] = await db
       .insert(staffMembers)
       .values({ firmId: firm.id, userId: user?.id, email, firstName, lastName, role })
@@ -133,7 +247,13 @@ async function seed(database: Database, fileCount: number) {
   }
   await db
     .insert(offers)
-    .values({ code: 'start', label: 'Start', description: 'Offre Start', capabilities: ['ged.read'], position: 1 })
+    .values({
+      code: 'start',
+      label: 'Start',
+      description: 'Offre Start',
+      capabilities: ['ged.read'],
+      position: 1,
+    })
     .onConflictDoNothing();
 
   const BATCH = 1_000;
@@ -141,7 +261,10 @@ async function seed(database: Database, fileCount: number) {
     const rows = Array.from({ length: Math.min(BATCH, fileCount - start) }, (_, k) => {
       const i = start + k;
       // About one SIREN in forty starts with 8123, as a run of registrations would.
-      const prefix = next() < 0.025 ? `8123${String(Math.floor(next() * 1e4)).padStart(4, '0')}` : String(Math.floor(10_000_000 + next() * 89_999_999));
+      const prefix =
+        next() < 0.025
+          ? `8123${String(Math.floor(next() * 1e4)).padStart(4, '0')}`
+          : String(Math.floor(10_000_000 + next() * 89_999_999));
       return {
         firmId: firm.id,
         code: `CLI${String(i + 1).padStart(5, '0')}`,
@@ -156,12 +279,25 @@ async function seed(database: Database, fileCount: number) {
     // A fifth of the files have the Start offer and a contact, so the page's subqueries find rows.
     const withOffer = inserted.filter(() => next() < 0.2);
     if (withOffer.length > 0) {
-      await db.insert(fileOffers).values(withOffer.map((f) => ({ fileId: f.id, firmId: firm.id, offerCode: 'start' })));
+      await db
+        .insert(fileOffers)
+        .values(withOffer.map((f) => ({ fileId: f.id, firmId: firm.id, offerCode: 'start' })));
       const people = await db
         .insert(contacts)
-        .values(withOffer.map((f, k) => ({ firmId: firm.id, lastName: pick(NAMES), firstName: 'Client', email: `client-${start + k}-${f.id.slice(0, 8)}@client.test` })))
+        .values(
+          withOffer.map((f, k) => ({
+            firmId: firm.id,
+            lastName: pick(NAMES),
+            firstName: 'Client',
+            email: `client-${start + k}-${f.id.slice(0, 8)}@client.test`,
+          })),
+        )
         .returning({ id: contacts.id });
-      await db.insert(contactFiles).values(people.map((p, k) => ({ contactId: p.id, fileId: withOffer[k]?.id as string, firmId: firm.id })));
+      await db
+        .insert(contactFiles)
+        .values(
+          people.map((p, k) => ({ contactId: p.id, fileId: withOffer[k]?.id as string, firmId: firm.id })),
+        );
     }
   }
   await db.execute(sql`analyze`);
@@ -180,22 +316,23 @@ interface RunResult {
   p99: number;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 
-async function run(
-  base: string,
-  cookie: string,
-  paths: string[],
-  connections: number,
-  seconds: number,
-  maxRequests: number,
-): Promise<RunResult> {
+interface RunOptions {
+  connections: number;
+  seconds: number;
+  maxRequests: number;
+}
+
+/** Closed loop: each client sends its next request as soon as the last one answers. */
+async function run(base: string, cookie: string, paths: string[], options: RunOptions): Promise<RunResult> {
   const times: number[] = [];
   const instance = autocannon({
     url: base,
-    connections,
-    duration: seconds,
-    maxOverallRequests: maxRequests,
+    connections: options.connections,
+    duration: options.seconds,
+    maxOverallRequests: options.maxRequests,
     headers: { cookie },
     requests: paths.map((p) => ({ method: 'GET', path: p })),
   });
@@ -216,33 +353,97 @@ async function run(
   };
 }
 
+/**
+ * Open loop: requests leave on a fixed schedule whether or not earlier ones have answered, and
+ * each latency counts from the moment its request was due, so a slow answer cannot hide the
+ * ones queued behind it (coordinated omission).
+ */
+async function runSteady(base: string, cookie: string, paths: string[], rps: number, options: RunOptions) {
+  const count = Math.min(options.maxRequests, Math.round(rps * options.seconds));
+  const times: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const start = performance.now();
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1000) / rps;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    inFlight.push(
+      fetch(`${base}${paths[i % paths.length]}`, { headers: { cookie } })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          times.push(performance.now() - due);
+          if (res.status < 200 || res.status > 299) non2xx++;
+        })
+        .catch(() => {
+          errors++;
+        }),
+    );
+  }
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - start) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    requests: count,
+    seconds,
+    rps: count / seconds,
+    non2xx,
+    errors,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    p99: percentile(times, 99),
+  } satisfies RunResult;
+}
+
 const ms = (v: number) => `${v.toFixed(1)} ms`;
-const rate = (v: number) => `${Math.round(v).toLocaleString('en-US')} req/s`;
+const rate = (v: number) => Math.round(v).toLocaleString('en-US');
 
 async function main() {
   const fileCount = Number(args.files);
   const connections = Number(args.connections);
   const seconds = Number(args.seconds);
   const maxRequests = Number(args['max-requests']);
+  const rateLimit = Number(args.rate);
   const baseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `passerelle_bench_${process.pid}`;
   const target = new URL(baseUrl);
   target.pathname = `/${name}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  const pgVersion = (await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version;
+  const pgVersion = (await admin.query<{ server_version: string }>('show server_version')).rows[0]
+    ?.server_version;
   await admin.query(`create database "${name}"`);
   let child: ReturnType<typeof fork> | undefined;
+  let dropped = false;
+  const dropDatabase = async () => {
+    if (dropped) return;
+    dropped = true;
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      child?.kill();
+      void dropDatabase().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
+    });
+  }
   try {
     const database = await openDatabase({ kind: 'postgres', url: target.toString(), poolSize: 4 });
     await runMigrations(database);
     let t = performance.now();
     await seed(database, fileCount);
-    console.log(`seeded ${fileCount.toLocaleString('en-US')} files in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${fileCount.toLocaleString('en-US')} files in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
     await database.close();
 
     child = fork(fileURLToPath(import.meta.url), ['--serve', target.toString()], { stdio: 'inherit' });
-    const [ready] = (await once(child, 'message')) as [ServerReady];
+    const started = child;
+    const ready = await new Promise<ServerReady>((resolve, reject) => {
+      started.once('message', (message) => resolve(message as ServerReady));
+      started.once('exit', (code) => reject(new Error(`the server exited before listening (code ${code})`)));
+    });
     const base = `http://127.0.0.1:${ready.port}`;
     const searchPaths = QUERIES.map((q) => `/api/files?q=${encodeURIComponent(q)}&pageSize=50`);
 
@@ -255,35 +456,77 @@ async function main() {
     }
 
     t = performance.now();
-    await run(base, ready.cookie, [...searchPaths, '/healthz'], connections, 2, 5_000); // warm-up
-    const health = await run(base, '', ['/healthz'], connections, seconds, maxRequests);
-    const search = await run(base, ready.cookie, searchPaths, connections, seconds, maxRequests);
-    const single = await run(base, ready.cookie, searchPaths, 1, Math.min(seconds, 5), maxRequests);
-
-    for (const [label, r] of [['healthz', health], ['search', search], ['search, 1 connection', single]] as const) {
-      if (r.non2xx > 0 || r.errors > 0) throw new Error(`${label}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+    const loadBefore = loadavg()[0] ?? 0;
+    const bounds = { connections, seconds, maxRequests };
+    await run(base, ready.cookie, [...searchPaths, '/healthz'], {
+      ...bounds,
+      seconds: 2,
+      maxRequests: 5_000,
+    }); // warm-up
+    const runs = [
+      {
+        label: `/healthz, ${connections} clients flat out`,
+        result: await run(base, '', ['/healthz'], bounds),
+      },
+      {
+        label: `search, ${connections} clients flat out`,
+        result: await run(base, ready.cookie, searchPaths, bounds),
+      },
+      {
+        label: 'search, 1 client alone',
+        result: await run(base, ready.cookie, searchPaths, { ...bounds, connections: 1 }),
+      },
+      {
+        label: `search, steady ${rateLimit} req/s`,
+        result: await runSteady(base, ready.cookie, searchPaths, rateLimit, bounds),
+      },
+    ];
+    for (const { label, result } of runs) {
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
     }
+    const [health, flatOut, alone, steady] = runs.map((r) => r.result) as [
+      RunResult,
+      RunResult,
+      RunResult,
+      RunResult,
+    ];
 
-    const cpu = cpus()[0]?.model ?? 'unknown';
     console.log('');
-    console.log(`machine: ${cpus().length} CPUs (${cpu}), Node ${process.version}, PostgreSQL ${pgVersion}`);
-    console.log(`files: ${fileCount.toLocaleString('en-US')}; connections: ${connections}; ${seconds} s per run`);
-    console.log(`/healthz                     ${rate(health.rps)}  p50 ${ms(health.p50)}  p95 ${ms(health.p95)}  p99 ${ms(health.p99)}`);
-    console.log(`search (${connections} connections)     ${rate(search.rps)}  p50 ${ms(search.p50)}  p95 ${ms(search.p95)}  p99 ${ms(search.p99)}`);
-    console.log(`search (1 connection)        ${rate(single.rps)}  p50 ${ms(single.p50)}  p95 ${ms(single.p95)}  p99 ${ms(single.p99)}`);
-    console.log(`ratio search / healthz: ${(search.rps / health.rps).toFixed(3)}`);
-    const verdict = search.p95 <= GOAL_P95_MS ? 'MET' : 'MISSED';
-    console.log(`goal search p95 ≤ ${GOAL_P95_MS} ms at ${connections} connections: ${verdict} (${ms(search.p95)})`);
+    console.log(
+      `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), Node ${process.version}, PostgreSQL ${pgVersion}`,
+    );
+    console.log(
+      `files: ${fileCount.toLocaleString('en-US')}; ${seconds} s per run; queries: ${QUERIES.join(', ')}`,
+    );
+    // Other work on the machine shows up here: on 2 CPUs, a load above ~2 before the runs
+    // means the figures measure the neighbours as much as the server.
+    console.log(
+      `load average (1 min) before the runs: ${loadBefore.toFixed(2)}, after: ${(loadavg()[0] ?? 0).toFixed(2)}`,
+    );
+    console.log('');
+    console.log(`| run | requests | req/s | p50 | p95 | p99 |`);
+    console.log(`|---|---:|---:|---:|---:|---:|`);
+    for (const { label, result: r } of runs) {
+      console.log(
+        `| ${label} | ${r.requests.toLocaleString('en-US')} | ${rate(r.rps)} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p99)} |`,
+      );
+    }
+    console.log('');
+    console.log(`ratio search / healthz (flat out): ${(flatOut.rps / health.rps).toFixed(3)}`);
+    const met = alone.p95 <= GOAL_P95_MS && steady.p95 <= GOAL_P95_MS;
+    console.log(
+      `goal search p95 ≤ ${GOAL_P95_MS} ms: ${met ? 'MET' : 'MISSED'} (alone ${ms(alone.p95)}, steady ${rateLimit} req/s ${ms(steady.p95)})`,
+    );
     console.log(`measured in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    if (verdict === 'MISSED') process.exitCode = 1;
+    if (!met) process.exitCode = 1;
   } finally {
     if (child && child.exitCode === null) {
       child.send('stop');
       await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5_000))]);
       if (child.exitCode === null) child.kill();
     }
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await dropDatabase();
   }
 }
 

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
-import { clientOnPhone, staffSession } from './support/client-account';
+import { clientOnPhone, staffSession } from './support/client-account.ts';
 
 /**
  * Pieces (SPEC §6.3) on a phone: the client sends two pieces with a progress bar each and sees

@@ -1,5 +1,5 @@
 import { type APIRequestContext, type Browser, devices, expect, type Page } from '@playwright/test';
-import { DEMO_ADMIN, signInAsStaff } from './staff';
+import { DEMO_ADMIN, signInAsStaff } from './staff.ts';
 
 type MailboxMessage = { subject: string | null; links: string[] };
 

@@ -1,4 +1,7 @@
+import type { DbOrTx } from './db/connection.ts';
+import type { Capability } from './db/schema/index.ts';
 import { AppError } from './lib/errors.ts';
+import { findLiveAccessRows, type LiveAccessRow } from './modules/client-space/client-access.repository.ts';
 
 /**
  * The one policy module: who may call a route (route access levels, enforced by the access
@@ -80,4 +83,86 @@ export function assertStaffCanChangeFile(
 ): asserts file is FileScope {
   assertStaffCanSeeFile(actor, file);
   if (actor.role === 'lecture_seule') throw new AppError('FORBIDDEN');
+}
+
+/** What a client contact may do on one file, derived from the data at each request. */
+export interface ClientFileAccess {
+  fileId: string;
+  firmId: string;
+  /** null is "-": the whole file; otherwise the top-level GED folders the contact is limited to. */
+  limitedTo: string[] | null;
+  figuresAllowed: boolean;
+  /** Union of what the live services' offers grant. */
+  capabilities: Capability[];
+  /** The offer shown to the client (the first of the catalog when several are live). */
+  offer: { code: string; label: string; description: string };
+  file: {
+    code: string;
+    name: string;
+    legalForm: string | null;
+    siren: string | null;
+    fiscalYearEnd: string | null;
+  };
+  firmName: string;
+}
+
+function mergeAccessRows(rows: LiveAccessRow[]): ClientFileAccess[] {
+  const byFile = new Map<string, ClientFileAccess>();
+  for (const row of rows) {
+    const seen = byFile.get(row.fileId);
+    if (seen) {
+      for (const capability of row.capabilities)
+        if (!seen.capabilities.includes(capability)) seen.capabilities.push(capability);
+      continue;
+    }
+    byFile.set(row.fileId, {
+      fileId: row.fileId,
+      firmId: row.firmId,
+      limitedTo: row.limitedTo ?? null,
+      figuresAllowed: row.figuresAllowed,
+      capabilities: [...row.capabilities],
+      offer: { code: row.offerCode, label: row.offerLabel, description: row.offerDescription },
+      file: {
+        code: row.fileCode,
+        name: row.fileName,
+        legalForm: row.legalForm,
+        siren: row.siren,
+        fiscalYearEnd: row.fiscalYearEnd,
+      },
+      firmName: row.firmName,
+    });
+  }
+  return [...byFile.values()];
+}
+
+const accessKey = (actor: ClientActor) => ({
+  contactId: actor.contactId,
+  firmId: actor.firmId,
+  userId: actor.userId,
+});
+
+/**
+ * May this client contact see this file, and with what? Only while the file's offer is active,
+ * the contact is linked and a service under that offer is live (SPEC §7). Checked against the
+ * database on every call, so a revocation ends access on the next request of an open session.
+ * Anything else answers "not found".
+ */
+export async function clientFileAccess(
+  db: DbOrTx,
+  actor: ClientActor,
+  fileId: string,
+): Promise<ClientFileAccess> {
+  const [access] = mergeAccessRows(await findLiveAccessRows(db, { ...accessKey(actor), fileId }));
+  if (!access) throw new AppError('NOT_FOUND');
+  return access;
+}
+
+/** Every file the client contact may see right now (same rule as `clientFileAccess`). */
+export async function clientFilesAccess(db: DbOrTx, actor: ClientActor): Promise<ClientFileAccess[]> {
+  return mergeAccessRows(await findLiveAccessRows(db, accessKey(actor)));
+}
+
+/** A feature of the client space (GED, pieces, dashboard) checks the offer grants it. */
+export function assertClientCapability(access: ClientFileAccess, capability: Capability) {
+  if (!access.capabilities.includes(capability)) throw new AppError('FORBIDDEN');
 }

@@ -258,6 +258,24 @@ describe('link, propose, revoke', () => {
     expect(paulRes.statusCode).toBe(201);
   });
 
+  it('a second proposal to a contact already invited keeps the first invitation link valid', async () => {
+    const f3 = (await createFile(t.ctx.db, firmId)).id;
+    await call(admin, 'PUT', `/api/files/${f3}/offer`, { offerCode: 'start' });
+    await call(admin, 'POST', `/api/contacts/${jeanne}/files`, { fileId: f3 });
+    const res = await call(admin, 'POST', `/api/contacts/${jeanne}/files/${f3}/services`, {
+      offerCode: 'start',
+    });
+    expect(res.statusCode).toBe(201);
+    const mails = await t.ctx.db
+      .select()
+      .from(outboxMails)
+      .where(eq(outboxMails.toAddress, 'jeanne.lefevre@exemple.fr'));
+    expect(mails.filter((m) => m.kind === 'client.invitation')).toHaveLength(1);
+    expect(mails.filter((m) => m.kind === 'client.access')).toHaveLength(2);
+    const live = await t.ctx.db.select().from(invitations).where(eq(invitations.contactId, jeanne));
+    expect(live.filter((i) => i.revokedAt === null)).toHaveLength(1);
+  });
+
   it('refuses a service when the contact is not linked or the offer not active', async () => {
     const lone = (
       await call(admin, 'POST', '/api/contacts', {

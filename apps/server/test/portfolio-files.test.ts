@@ -246,7 +246,9 @@ describe('PATCH /api/files/:fileId', () => {
         responsibleId: { from: null, to: colleague.staff.id },
       },
     });
-    expect(Object.keys((audit?.details as { changes: object }).changes)).not.toContain('legalForm');
+    expect(Object.keys((audit?.details as { changes?: object } | undefined)?.changes ?? {})).not.toContain(
+      'legalForm',
+    );
   });
 
   it('records nothing when nothing changes', async () => {

@@ -40,15 +40,25 @@ describe('route table', () => {
     const firmId = (await createFirm(t.ctx.db)).id;
     const client = await signInAsClient(t, firmId);
     const staff = await signInAsStaff(t, firmId);
-    const firmRoutes = t.app.routeAccessTable.filter((r) => ['staff', 'staff-write', 'admin'].includes(r.access));
+    const firmRoutes = t.app.routeAccessTable.filter((r) =>
+      ['staff', 'staff-write', 'admin'].includes(r.access),
+    );
     const clientRoutes = t.app.routeAccessTable.filter((r) => r.access === 'client');
     expect(firmRoutes.length).toBeGreaterThan(10);
     for (const route of firmRoutes.filter((r) => r.method !== 'HEAD')) {
-      const res = await t.app.inject({ method: route.method as 'GET', url: sample(route.url), headers: client.headers });
+      const res = await t.app.inject({
+        method: route.method as 'GET',
+        url: sample(route.url),
+        headers: client.headers,
+      });
       expect([403, 404], `${route.method} ${route.url}`).toContain(res.statusCode);
     }
     for (const route of clientRoutes.filter((r) => r.method !== 'HEAD')) {
-      const res = await t.app.inject({ method: route.method as 'GET', url: sample(route.url), headers: staff.headers });
+      const res = await t.app.inject({
+        method: route.method as 'GET',
+        url: sample(route.url),
+        headers: staff.headers,
+      });
       expect([403, 404], `${route.method} ${route.url}`).toContain(res.statusCode);
     }
   });

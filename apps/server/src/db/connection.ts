@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
@@ -65,6 +66,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   }
   if (target.dir) await mkdir(target.dir, { recursive: true });
   const client = await PGlite.create({
+    extensions: { pg_trgm },
     ...(target.dir ? { dataDir: target.dir } : {}),
     ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
   });
@@ -77,16 +79,28 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   };
 }
 
+/**
+ * Extensions the migrations use, created first because drizzle-kit does not generate them.
+ * pg_trgm (trigram indexes for search-as-you-type) is a trusted extension: the database owner
+ * may create it without superuser rights.
+ */
+const createExtensions = (database: Database) =>
+  database.db.execute(sql`create extension if not exists pg_trgm`);
+
 export async function runMigrations(database: Database): Promise<void> {
   if (database.kind === 'pglite') {
+    await createExtensions(database);
     // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own type
     await migratePglite(database.db as any, { migrationsFolder });
     return;
   }
   const lock = database.withSessionLock;
   if (!lock) throw new Error('PostgreSQL database without lock support');
-  // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own type
-  await lock(MIGRATION_LOCK_ID, () => migratePg(database.db as any, { migrationsFolder }));
+  await lock(MIGRATION_LOCK_ID, async () => {
+    await createExtensions(database);
+    // biome-ignore lint/suspicious/noExplicitAny: the migrator wants its driver's own type
+    await migratePg(database.db as any, { migrationsFolder });
+  });
 }
 
 /** True when every migration shipped with this build is recorded as applied. */

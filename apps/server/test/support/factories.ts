@@ -64,11 +64,21 @@ export async function signInAsStaff(t: TestApp, firmId: string, role: StaffRole 
   };
 }
 
-export async function createContact(db: Db, firmId: string, values: Partial<typeof contacts.$inferInsert> = {}) {
+export async function createContact(
+  db: Db,
+  firmId: string,
+  values: Partial<typeof contacts.$inferInsert> = {},
+) {
   const id = uniq();
   const [contact] = await db
     .insert(contacts)
-    .values({ firmId, lastName: `Client${id}`, firstName: 'Camille', email: `client-${id}@exemple.fr`, ...values })
+    .values({
+      firmId,
+      lastName: `Client${id}`,
+      firstName: 'Camille',
+      email: `client-${id}@exemple.fr`,
+      ...values,
+    })
     .returning();
   if (!contact) throw new Error('contact not created');
   return contact;
@@ -82,8 +92,16 @@ export async function signInAsClient(t: TestApp, firmId: string) {
     .values({ issuer: 'https://idp.test', subject: `client-${id}`, email: `client-${id}@exemple.fr` })
     .returning();
   if (!user) throw new Error('user not created');
-  const contact = await createContact(t.ctx.db, firmId, { email: `client-${id}@exemple.fr`, userId: user.id });
-  const session = await t.ctx.sessions.start({ userId: user.id, firmId, kind: 'client', principalId: contact.id });
+  const contact = await createContact(t.ctx.db, firmId, {
+    email: `client-${id}@exemple.fr`,
+    userId: user.id,
+  });
+  const session = await t.ctx.sessions.start({
+    userId: user.id,
+    firmId,
+    kind: 'client',
+    principalId: contact.id,
+  });
   return {
     contact,
     headers: { cookie: `${t.app.sessionCookieName}=${session.token}`, 'x-csrf-token': session.csrfToken },

@@ -66,9 +66,9 @@ export async function findBoundStaff(db: DbOrTx, userId: string) {
 
 /**
  * An active, not yet bound staff member with this e-mail, in a firm whose people sign in at
- * this issuer (its own identity provider row, or none: the deployment's default).
+ * this issuer (its own identity provider row, or none when it is the deployment's default).
  */
-export async function findBindableStaff(db: DbOrTx, email: string, issuer: string) {
+export async function findBindableStaff(db: DbOrTx, email: string, issuer: string, deploymentIssuer: string) {
   const [row] = await db
     .select(staffWithFirm)
     .from(staffMembers)
@@ -79,7 +79,9 @@ export async function findBindableStaff(db: DbOrTx, email: string, issuer: strin
         isNull(staffMembers.userId),
         eq(staffMembers.active, true),
         sql`lower(${staffMembers.email}) = lower(${email})`,
-        or(isNull(identityProviders.id), eq(identityProviders.issuer, issuer)),
+        issuer === deploymentIssuer
+          ? or(isNull(identityProviders.id), eq(identityProviders.issuer, issuer))
+          : eq(identityProviders.issuer, issuer),
       ),
     )
     .orderBy(asc(staffMembers.createdAt), asc(staffMembers.id))

@@ -33,11 +33,22 @@ export async function authPageRoutes(fastify: FastifyInstance, { config, auth }:
     '/auth/login',
     {
       config: { access: 'public' },
-      schema: { querystring: z.object({ returnTo: z.string().optional().catch(undefined) }) },
+      schema: {
+        querystring: z.object({
+          returnTo: z.string().optional().catch(undefined),
+          // The firm whose own provider signs in (its slug), and the first sign-in of an invitation.
+          firm: z.string().max(100).optional().catch(undefined),
+          first: z.literal('1').optional().catch(undefined),
+        }),
+      },
     },
     async (request, reply) => {
       const returnTo = safeReturnTo(request.query.returnTo, config.publicUrl);
-      const started = await auth.beginSignIn({ returnTo });
+      const started = await auth.beginSignIn({
+        returnTo,
+        firmSlug: request.query.firm,
+        firstSignIn: request.query.first === '1',
+      });
       if (!started) return sendPage(reply, 503, signInFailedPage('provider_unreachable', returnTo));
       reply.setCookie(cookieName, started.state, { ...cookieOptions, maxAge: AUTH_COOKIE_MAX_AGE_S });
       return reply.header('cache-control', 'no-store').redirect(started.redirectTo, 302);

@@ -2,10 +2,14 @@ import type { SessionResponse } from '@passerelle/contracts/session';
 import * as client from 'openid-client';
 import type { AppContext } from '../../context.ts';
 import { AppError } from '../../lib/errors.ts';
-import type { Actor, StaffActor } from '../../policy.ts';
+import type { Actor, ClientActor, StaffActor } from '../../policy.ts';
 import { type RequestOrigin, recordAudit } from '../audit/audit.service.ts';
+import { findFirmBySlug } from '../firm-settings/identity-provider.repository.ts';
 import * as repo from './auth.repository.ts';
 import type { SignInFailure } from './auth-pages.ts';
+import { findClientToSignIn, recordClientSignIn } from './client-binding.ts';
+import { type EntraIdentity, entraIdentityFromClaims } from './entra/entra-claims.ts';
+import { signInEntraContact } from './entra/entra-sign-in.ts';
 import type { RelyingParty } from './relying-party/relying-party.ts';
 
 const AUTH_REQUEST_TTL_MS = 10 * 60_000;
@@ -27,6 +31,14 @@ export function safeReturnTo(value: string | undefined, publicUrl: string): stri
   const url = new URL(value, base);
   if (url.origin !== base.origin) return '/';
   return `${url.pathname}${url.search}${url.hash}`;
+}
+
+const isClientSpacePath = (path: string) => /^\/espace(?:[/?#]|$)/.test(path);
+
+/** Where a new session lands: clients in their space (or where they were going in it). */
+export function landingFor(kind: 'staff' | 'client', returnTo: string): string {
+  if (kind === 'client') return isClientSpacePath(returnTo) ? returnTo : '/espace';
+  return isClientSpacePath(returnTo) ? '/' : returnTo;
 }
 
 function failureOf(err: unknown): SignInFailure | null {
@@ -82,8 +94,14 @@ export function createAuthService(ctx: AppContext, rp: RelyingParty) {
 
   return {
     /** Starts a sign-in: state, nonce and PKCE verifier stay on the server, single use. */
-    async beginSignIn(input: { returnTo: string }): Promise<{ redirectTo: string; state: string } | null> {
-      const settings = await rp.settingsFor(null);
+    async beginSignIn(input: {
+      returnTo: string;
+      firmSlug?: string | undefined;
+      firstSignIn?: boolean | undefined;
+    }): Promise<{ redirectTo: string; state: string } | null> {
+      // `?firm=<slug>`: sign in at that firm's own provider (an unknown slug: the deployment's).
+      const firmId = input.firmSlug ? ((await findFirmBySlug(db, input.firmSlug))?.id ?? null) : null;
+      const settings = await rp.settingsFor(firmId);
       let configuration: client.Configuration;
       try {
         configuration = await rp.configurationFor(settings);
@@ -98,7 +116,7 @@ export function createAuthService(ctx: AppContext, rp: RelyingParty) {
         state,
         nonce,
         codeVerifier,
-        firmId: null,
+        firmId,
         returnTo: input.returnTo,
         expiresAt: new Date(Date.now() + AUTH_REQUEST_TTL_MS),
       });
@@ -109,6 +127,8 @@ export function createAuthService(ctx: AppContext, rp: RelyingParty) {
         nonce,
         code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
         code_challenge_method: 'S256',
+        // Entra: the invitation's link (`first=1`) asks the guest's consent at the first sign-in.
+        ...(settings.kind === 'entra' && input.firstSignIn ? { prompt: 'consent' } : {}),
       });
       return { redirectTo: url.href, state };
     },
@@ -139,6 +159,7 @@ export function createAuthService(ctx: AppContext, rp: RelyingParty) {
       }
 
       const settings = await rp.settingsFor(pending.firmId);
+      const deploymentIssuer = (await rp.settingsFor(null)).issuer;
       let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
       let claims: client.IDToken;
       try {
@@ -174,8 +195,21 @@ export function createAuthService(ctx: AppContext, rp: RelyingParty) {
         return { kind: 'failed', reason, returnTo };
       }
 
-      const email = stringClaim(claims.email);
-      const emailVerified = claims.email_verified === true;
+      // Entra: the key is (tid, oid) in the firm's tenant, and only xms_edov vouches for the e-mail.
+      let entra: EntraIdentity | null = null;
+      if (settings.kind === 'entra') {
+        const mapped = entraIdentityFromClaims(claims, {
+          loginBaseUrl: ctx.config.entra.loginBaseUrl,
+          tenantId: settings.tenantId ?? '',
+        });
+        if (!mapped.ok) {
+          await fail(origin, 'invalid_response', { issuer: settings.issuer, entra: mapped.reason });
+          return { kind: 'failed', reason: 'invalid_response', returnTo };
+        }
+        entra = mapped.identity;
+      }
+      const email = entra ? entra.email : stringClaim(claims.email);
+      const emailVerified = entra ? entra.emailVerified : claims.email_verified === true;
       const displayName =
         stringClaim(claims.name) ??
         (([stringClaim(claims.given_name), stringClaim(claims.family_name)].filter(Boolean).join(' ') ||
@@ -184,8 +218,8 @@ export function createAuthService(ctx: AppContext, rp: RelyingParty) {
       const result = await db.transaction(async (tx) => {
         const now = new Date();
         const user = await repo.upsertUser(tx, {
-          issuer: settings.issuer,
-          subject: claims.sub,
+          issuer: entra?.issuer ?? settings.issuer,
+          subject: entra?.subject ?? claims.sub,
           email,
           displayName,
           now,
@@ -194,10 +228,93 @@ export function createAuthService(ctx: AppContext, rp: RelyingParty) {
         let bound = false;
         // First sign-in: the e-mail is matched once, and only when the provider vouches for it.
         if (!staff && emailVerified && email) {
-          const candidate = await repo.findBindableStaff(tx, email, settings.issuer);
+          const candidate = await repo.findBindableStaff(tx, email, settings.issuer, deploymentIssuer);
           if (candidate && (await repo.bindStaffToUser(tx, candidate.staff.id, user.id))) {
             staff = candidate;
             bound = true;
+          }
+        }
+        // An Entra guest: the contact Graph invited as this `oid` (never by e-mail).
+        if (!staff && entra && pending.firmId && settings.tenantId) {
+          const contact = await signInEntraContact(tx, {
+            firmId: pending.firmId,
+            firmTenantId: settings.tenantId,
+            identity: entra,
+            userId: user.id,
+          });
+          if (contact.ok) {
+            const actor: ClientActor = {
+              type: 'client',
+              userId: user.id,
+              firmId: pending.firmId,
+              contactId: contact.contactId,
+            };
+            const session = await ctx.sessions.start(
+              {
+                userId: user.id,
+                firmId: pending.firmId,
+                kind: 'client',
+                principalId: contact.contactId,
+                idToken: tokens.id_token ?? null,
+                ip: origin.ip ?? null,
+                userAgent: origin.userAgent ?? null,
+              },
+              tx,
+            );
+            await recordAudit(
+              tx,
+              { ...origin, actor },
+              {
+                action: 'auth.sign_in',
+                targetType: 'contact',
+                targetId: contact.contactId,
+                details: { issuer: entra.issuer, boundAtThisSignIn: contact.boundNow },
+              },
+            );
+            return session;
+          }
+        }
+        // A client contact with a live service, bound on (issuer, sub) or, once, on the verified
+        // e-mail. Staff take precedence: a person who is both lands in the back office.
+        if (!staff && settings.kind !== 'entra') {
+          const client = await findClientToSignIn(tx, {
+            userId: user.id,
+            issuer: settings.issuer,
+            deploymentIssuer,
+            email,
+            emailVerified,
+          });
+          if (client) {
+            const actor: ClientActor = {
+              type: 'client',
+              userId: user.id,
+              firmId: client.firmId,
+              contactId: client.contactId,
+            };
+            await recordClientSignIn(tx, client.contactId, now);
+            const session = await ctx.sessions.start(
+              {
+                userId: user.id,
+                firmId: client.firmId,
+                kind: 'client',
+                principalId: client.contactId,
+                idToken: tokens.id_token ?? null,
+                ip: origin.ip ?? null,
+                userAgent: origin.userAgent ?? null,
+              },
+              tx,
+            );
+            await recordAudit(
+              tx,
+              { ...origin, actor },
+              {
+                action: 'auth.sign_in',
+                targetType: 'contact',
+                targetId: client.contactId,
+                details: { issuer: settings.issuer, boundAtThisSignIn: client.boundAtThisSignIn },
+              },
+            );
+            return session;
           }
         }
         if (!staff) {
@@ -254,7 +371,15 @@ export function createAuthService(ctx: AppContext, rp: RelyingParty) {
           switchAccountHref: await endSessionUrl(settings.issuer, tokens.id_token),
         };
       }
-      return { kind: 'signed_in', token: result.token, expiresAt: result.expiresAt, returnTo };
+      // Clients land in their space; staff never land there (its pages refuse them).
+      const signedIn = await ctx.sessions.load(result.token);
+      const kind = signedIn?.actor.type === 'client' ? 'client' : 'staff';
+      return {
+        kind: 'signed_in',
+        token: result.token,
+        expiresAt: result.expiresAt,
+        returnTo: landingFor(kind, returnTo),
+      };
     },
 
     async endSessionToken(token: string) {

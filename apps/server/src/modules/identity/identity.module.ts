@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { invitationRoutes } from '../invitations/invitations.routes.ts';
 import type { MailModule } from '../mail/mail.module.ts';
 import { authApiRoutes, authPageRoutes } from './auth.routes.ts';
 import { createAuthService } from './auth.service.ts';
@@ -35,7 +36,7 @@ export interface IdentityModule {
  */
 export async function createIdentityModule(
   ctx: AppContext,
-  _deps: { mail: MailModule },
+  deps: { mail: MailModule },
 ): Promise<IdentityModule> {
   const { config, db, log } = ctx;
   let embedded: EmbeddedProvider | null = null;
@@ -52,7 +53,7 @@ export async function createIdentityModule(
     const { issuer, clientId, clientSecret } = config.identity;
     deploymentIssuer = { issuer, clientId, clientSecret };
   }
-  const rp = createRelyingParty(config, deploymentIssuer);
+  const rp = createRelyingParty(config, deploymentIssuer, db);
   const auth = createAuthService(ctx, rp);
 
   const assets = new Map<string, string>();
@@ -81,6 +82,8 @@ export async function createIdentityModule(
       },
     );
     if (embedded) await app.register(embeddedProviderRoutes, { ctx, embedded });
+    // The directory's invitations (Entra sends its own through Microsoft Graph).
+    if (embedded) await app.register(invitationRoutes, { ctx, mail: deps.mail });
     await app.register(authPageRoutes, { config, auth });
     await app.register(authApiRoutes, { config, auth });
   };

@@ -87,7 +87,11 @@ export class CsvTooManyRecordsError extends Error {
  * spreadsheets do; a quoted field left open at the end of the file is an error.
  * Stops with CsvTooManyRecordsError past `maxRecords` so a huge file costs no more than that.
  */
-export function parseCsv(text: string, separator: string, maxRecords = Number.POSITIVE_INFINITY): CsvRecord[] {
+export function parseCsv(
+  text: string,
+  separator: string,
+  maxRecords = Number.POSITIVE_INFINITY,
+): CsvRecord[] {
   const records: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';

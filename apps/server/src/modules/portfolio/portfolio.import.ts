@@ -1,6 +1,18 @@
 import type { ImportReport } from '@passerelle/contracts/collaboration';
-import { CsvSyntaxError, CsvTooManyRecordsError, decodeCsv, detectSeparator, parseCsv } from './portfolio.csv.ts';
-import { FILE_LIMITS, isValidSiren, normalizeHeader, normalizeSiren, parseFrenchDate } from './portfolio.rules.ts';
+import {
+  CsvSyntaxError,
+  CsvTooManyRecordsError,
+  decodeCsv,
+  detectSeparator,
+  parseCsv,
+} from './portfolio.csv.ts';
+import {
+  FILE_LIMITS,
+  isValidSiren,
+  normalizeHeader,
+  normalizeSiren,
+  parseFrenchDate,
+} from './portfolio.rules.ts';
 
 /**
  * The CSV import of client files, without the database: read the file, map the French
@@ -31,7 +43,13 @@ const headerAliases: Record<ImportField, string[]> = {
   siren: ['siren', 'n siren', 'numero siren'],
   legalForm: ['forme juridique', 'forme'],
   fiscalYearEnd: ['date de cloture', 'date cloture', 'cloture', 'date de fin d exercice', 'fin d exercice'],
-  responsible: ['responsable', 'e mail du responsable', 'email du responsable', 'e mail responsable', 'email responsable'],
+  responsible: [
+    'responsable',
+    'e mail du responsable',
+    'email du responsable',
+    'e mail responsable',
+    'email responsable',
+  ],
 };
 const fieldOfHeader = new Map<string, ImportField>(
   importFields.flatMap((field) => headerAliases[field].map((alias) => [alias, field] as const)),
@@ -175,14 +193,22 @@ export function checkImportRows(
     let responsibleId: string | null = lookups.onlyResponsibleId ?? null;
     if (values.responsible !== '') {
       const found = lookups.staffByEmail.get(values.responsible.toLowerCase());
-      if (!found) fail('responsible', 'Responsable inconnu : aucun collaborateur actif du cabinet avec cet e-mail.');
+      if (!found)
+        fail('responsible', 'Responsable inconnu : aucun collaborateur actif du cabinet avec cet e-mail.');
       else if (lookups.onlyResponsibleId && found !== lookups.onlyResponsibleId) {
-        fail('responsible', "Vous ne pouvez importer que des dossiers dont vous êtes responsable.");
+        fail('responsible', 'Vous ne pouvez importer que des dossiers dont vous êtes responsable.');
       } else responsibleId = found;
     }
 
     if (errors.length === 0) {
-      files.push({ code, name, siren: siren || null, legalForm: legalForm || null, fiscalYearEnd, responsibleId });
+      files.push({
+        code,
+        name,
+        siren: siren || null,
+        legalForm: legalForm || null,
+        fiscalYearEnd,
+        responsibleId,
+      });
     }
     return { line, values: { ...values }, errors };
   });

@@ -49,10 +49,12 @@ export async function listFiles(db: DbOrTx, scope: PortfolioScope, query: Portfo
 
   // The page first (ids only, sorted and cut), then its details: the offer and contact
   // subqueries run for the 50 rows shown, not for every match.
-  const page = db
-    .select({ id: clientFiles.id })
-    .from(clientFiles)
-    .leftJoin(staffMembers, eq(staffMembers.id, clientFiles.responsibleId))
+  const pageBase = db.select({ id: clientFiles.id }).from(clientFiles);
+  const page = (
+    query.sort === 'responsible'
+      ? pageBase.leftJoin(staffMembers, eq(staffMembers.id, clientFiles.responsibleId))
+      : pageBase
+  )
     .where(filter)
     .orderBy(order, asc(clientFiles.code))
     .limit(query.pageSize)
@@ -197,7 +199,9 @@ export async function insertFiles(db: DbOrTx, values: NewFile[]) {
   }
 }
 
-export type FileChanges = Partial<Pick<NewFile, 'code' | 'name' | 'siren' | 'legalForm' | 'fiscalYearEnd' | 'responsibleId'>>;
+export type FileChanges = Partial<
+  Pick<NewFile, 'code' | 'name' | 'siren' | 'legalForm' | 'fiscalYearEnd' | 'responsibleId'>
+>;
 
 export async function updateFile(db: DbOrTx, firmId: string, fileId: string, changes: FileChanges) {
   await db
@@ -210,7 +214,11 @@ export async function updateFile(db: DbOrTx, firmId: string, fileId: string, cha
 export function isCodeConflict(err: unknown): boolean {
   for (let e = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
     const pgError = e as { code?: string; constraint?: string; message?: string };
-    if (pgError.code === '23505' && (pgError.constraint === 'client_files_firm_code_key' || pgError.message?.includes('client_files_firm_code_key'))) {
+    if (
+      pgError.code === '23505' &&
+      (pgError.constraint === 'client_files_firm_code_key' ||
+        pgError.message?.includes('client_files_firm_code_key'))
+    ) {
       return true;
     }
   }

@@ -40,8 +40,10 @@ export async function portfolioRoutes(fastify: FastifyInstance, opts: { ctx: App
 
   // The CSV import sends the file's raw bytes: its encoding is guessed from them, not trusted
   // from a header. Scoped to this plugin; any other content type on the import is a 415.
-  app.addContentTypeParser('text/csv', { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES }, (_request, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    'text/csv',
+    { parseAs: 'buffer', bodyLimit: IMPORT_MAX_BYTES },
+    (_request, body, done) => done(null, body),
   );
 
   app.get(
@@ -55,9 +57,14 @@ export async function portfolioRoutes(fastify: FastifyInstance, opts: { ctx: App
 
   app.post(
     '/api/files',
-    { config: { access: 'staff-write' }, schema: { body: fileInputSchema, response: { 201: fileDetailSchema } } },
+    {
+      config: { access: 'staff-write' },
+      schema: { body: fileInputSchema, response: { 201: fileDetailSchema } },
+    },
     async (request, reply) =>
-      reply.status(201).send(await service.create(requireStaff(request.actor), originOf(request), request.body)),
+      reply
+        .status(201)
+        .send(await service.create(requireStaff(request.actor), originOf(request), request.body)),
   );
 
   app.get(
@@ -72,7 +79,8 @@ export async function portfolioRoutes(fastify: FastifyInstance, opts: { ctx: App
       config: { access: 'staff-write' },
       schema: { params: fileParams, body: fileUpdateSchema, response: { 200: fileDetailSchema } },
     },
-    (request) => service.update(requireStaff(request.actor), originOf(request), request.params.fileId, request.body),
+    (request) =>
+      service.update(requireStaff(request.actor), originOf(request), request.params.fileId, request.body),
   );
 
   app.get(
@@ -95,10 +103,17 @@ export async function portfolioRoutes(fastify: FastifyInstance, opts: { ctx: App
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body)) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
       try {
-        return await service.importFiles(requireStaff(request.actor), originOf(request), request.body, request.query.commit);
+        return await service.importFiles(
+          requireStaff(request.actor),
+          originOf(request),
+          request.body,
+          request.query.commit,
+        );
       } catch (err) {
         if (!(err instanceof ImportInvalidError)) throw err;
-        return reply.status(400).send({ error: { code: err.code, message: err.message, report: err.report } });
+        return reply
+          .status(400)
+          .send({ error: { code: err.code, message: err.message, report: err.report } });
       }
     },
   );

@@ -41,7 +41,8 @@ export function parseFrenchDate(value: string): string | null {
   else return null;
   if (year < 1900 || year > 2199) return null;
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return null;
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
@@ -50,7 +51,7 @@ const foldMap = new Map<string, string>();
   const from = [...SEARCH_FOLD_FROM];
   const to = [...SEARCH_FOLD_TO];
   if (from.length !== to.length) throw new Error('search fold tables differ in length');
-  from.forEach((ch, i) => foldMap.set(ch, to[i] as string));
+  for (const [i, ch] of from.entries()) foldMap.set(ch, to[i] as string);
   for (const [ch, replacement] of SEARCH_FOLD_PAIRS) foldMap.set(ch, replacement);
 }
 

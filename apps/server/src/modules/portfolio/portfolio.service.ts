@@ -39,7 +39,11 @@ function cleanFileFields(input: FileUpdate): repo.FileChanges {
     const siren = input.siren === null ? null : normalizeSiren(input.siren) || null;
     if (siren !== null && !isValidSiren(siren)) {
       throw new AppError('SIREN_INVALID', undefined, [
-        { path: 'siren', code: 'siren_invalid', message: 'Le SIREN doit comporter 9 chiffres avec une clé valide.' },
+        {
+          path: 'siren',
+          code: 'siren_invalid',
+          message: 'Le SIREN doit comporter 9 chiffres avec une clé valide.',
+        },
       ]);
     }
     changes.siren = siren;
@@ -63,7 +67,11 @@ async function assertResponsibleAllowed(tx: DbOrTx, actor: StaffActor, responsib
   }
   if (responsibleId !== null && !(await repo.findActiveStaff(tx, actor.firmId, responsibleId))) {
     throw new AppError('VALIDATION_FAILED', undefined, [
-      { path: 'responsibleId', code: 'unknown_staff', message: "Ce responsable n'est pas un collaborateur actif du cabinet." },
+      {
+        path: 'responsibleId',
+        code: 'unknown_staff',
+        message: "Ce responsable n'est pas un collaborateur actif du cabinet.",
+      },
     ]);
   }
 }
@@ -132,7 +140,9 @@ export function createPortfolioService(db: Db) {
     async create(actor: StaffActor, origin: RequestOrigin, input: FileInput): Promise<FileDetail> {
       const fields = cleanFileFields(input);
       const responsibleId =
-        input.responsibleId === undefined && seesOnlyOwnFiles(actor) ? actor.staffId : (input.responsibleId ?? null);
+        input.responsibleId === undefined && seesOnlyOwnFiles(actor)
+          ? actor.staffId
+          : (input.responsibleId ?? null);
       try {
         return await db.transaction(async (tx) => {
           await assertResponsibleAllowed(tx, actor, responsibleId);
@@ -159,7 +169,12 @@ export function createPortfolioService(db: Db) {
       }
     },
 
-    async update(actor: StaffActor, origin: RequestOrigin, fileId: string, input: FileUpdate): Promise<FileDetail> {
+    async update(
+      actor: StaffActor,
+      origin: RequestOrigin,
+      fileId: string,
+      input: FileUpdate,
+    ): Promise<FileDetail> {
       const requested = cleanFileFields(input);
       try {
         return await db.transaction(async (tx) => {
@@ -171,11 +186,14 @@ export function createPortfolioService(db: Db) {
           }
           if (Object.keys(changes).length === 0) return detail(tx, actor, fileId);
 
-          if ('responsibleId' in changes) await assertResponsibleAllowed(tx, actor, requested.responsibleId ?? null);
+          if ('responsibleId' in changes)
+            await assertResponsibleAllowed(tx, actor, requested.responsibleId ?? null);
           if (requested.code !== undefined && 'code' in changes) {
             if (await repo.codeTaken(tx, actor.firmId, requested.code, fileId)) throw codeTakenError();
           }
-          const applied = Object.fromEntries(Object.keys(changes).map((k) => [k, requested[k as keyof repo.FileChanges]]));
+          const applied = Object.fromEntries(
+            Object.keys(changes).map((k) => [k, requested[k as keyof repo.FileChanges]]),
+          );
           await repo.updateFile(tx, actor.firmId, fileId, applied);
           await recordAudit(tx, origin, {
             action: 'file.updated',
@@ -195,7 +213,12 @@ export function createPortfolioService(db: Db) {
     async listStaff(actor: StaffActor) {
       const rows = await repo.listActiveStaff(db, actor.firmId);
       return {
-        items: rows.map((s) => ({ id: s.id, name: fullName(s.firstName, s.lastName), role: s.role, email: s.email })),
+        items: rows.map((s) => ({
+          id: s.id,
+          name: fullName(s.firstName, s.lastName),
+          role: s.role,
+          email: s.email,
+        })),
       };
     },
 
@@ -209,7 +232,9 @@ export function createPortfolioService(db: Db) {
         file = readImportFile(bytes);
       } catch (err) {
         if (err instanceof ImportFileError) {
-          throw new AppError('IMPORT_INVALID', err.message, [{ path: 'file', code: 'unreadable', message: err.message }]);
+          throw new AppError('IMPORT_INVALID', err.message, [
+            { path: 'file', code: 'unreadable', message: err.message },
+          ]);
         }
         throw err;
       }

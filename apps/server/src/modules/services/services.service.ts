@@ -82,7 +82,8 @@ export function createServicesService(db: Db, config: Config, mail: MailModule) 
             providerKind === 'embedded' &&
             contact.userId === null &&
             contact.invitationState !== 'accepted' &&
-            !(await invitationsRepo.isEmbeddedMember(tx, actor.firmId, contact.email));
+            !(await invitationsRepo.isEmbeddedMember(tx, actor.firmId, contact.email)) &&
+            !(await invitationsRepo.hasLiveInvitation(tx, contactId));
           if (needsInvitation) {
             const token = randomToken();
             await invitationsRepo.revokeLiveInvitations(tx, contactId);

@@ -1,4 +1,4 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../../db/connection.ts';
 import { firms, idpAccounts, idpMemberships } from '../../../db/schema/index.ts';
 
@@ -30,4 +30,31 @@ export async function listAccountFirms(db: DbOrTx, accountId: string) {
     .innerJoin(firms, eq(firms.id, idpMemberships.firmId))
     .where(eq(idpMemberships.accountId, accountId))
     .orderBy(asc(idpMemberships.joinedAt));
+}
+
+/** A new account of the directory; undefined when one already holds this e-mail (any case). */
+export async function insertAccount(
+  db: DbOrTx,
+  values: {
+    email: string;
+    emailVerified: boolean;
+    givenName: string;
+    familyName: string;
+    passwordHash: string;
+  },
+): Promise<IdpAccount | undefined> {
+  const [row] = await db.insert(idpAccounts).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function markEmailVerified(db: DbOrTx, accountId: string) {
+  await db
+    .update(idpAccounts)
+    .set({ emailVerified: true })
+    .where(and(eq(idpAccounts.id, accountId), eq(idpAccounts.emailVerified, false)));
+}
+
+/** Joins the firm's organization; joining twice changes nothing. */
+export async function addMembership(db: DbOrTx, accountId: string, firmId: string) {
+  await db.insert(idpMemberships).values({ accountId, firmId }).onConflictDoNothing();
 }
