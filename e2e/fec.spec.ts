@@ -1,19 +1,12 @@
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
+import { DEMO_ADMIN, signInAsStaff } from './support/staff.ts';
 
 /** The firm imports a FEC on a file's dashboard, reads its report and the key figures; a hostile file is refused. */
 const fecFile = path.resolve(import.meta.dirname, '../../shared/data/fec/000000000FEC20231231.txt');
 
 async function signInAsAdmin(page: Page) {
-  await page.goto('/');
-  await expect(page).toHaveURL(/\/idp\//);
-  await page.getByLabel('E-mail').fill('admin@cabinet-demo.test');
-  await page.getByLabel('Mot de passe').fill('Demo-Passerelle-2026');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  // The provider asks for consent on the account's first sign-in only.
-  const consent = page.getByRole('button', { name: 'Oui' });
-  await expect(consent.or(page.getByRole('heading', { name: 'Portefeuille' }))).toBeVisible();
-  if (await consent.isVisible()) await consent.click();
+  await signInAsStaff(page, DEMO_ADMIN, '/');
   await expect(page).toHaveURL(/\/portefeuille$/);
 }
 

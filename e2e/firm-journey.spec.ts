@@ -1,4 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
+import { DEMO_ADMIN, signInAsStaff } from './support/staff.ts';
 
 /**
  * The firm staff journey of the procedure ("Mettre en place l'offre collaborative Start"), in the
@@ -15,13 +16,7 @@ interface MailboxMessage {
 }
 
 async function signIn(page: Page) {
-  await page.goto('/');
-  await expect(page).toHaveURL(/\/idp\//);
-  await page.getByLabel('E-mail').fill('admin@cabinet-demo.test');
-  await page.getByLabel('Mot de passe').fill('Demo-Passerelle-2026');
-  await page.getByRole('button', { name: 'Se connecter' }).click();
-  // First sign-in: the provider asks to allow Passerelle to use the account.
-  await page.getByRole('button', { name: 'Oui' }).click();
+  await signInAsStaff(page, DEMO_ADMIN, '/');
   await expect(page).toHaveURL(/\/portefeuille$/);
 }
 
