@@ -134,6 +134,26 @@ describe('importing a FEC', () => {
     expect(Buffer.concat(bytes).equals(fec2023)).toBe(true);
     expect(await aggregateCount(importId)).toBeGreaterThan(0);
     expect(await auditActions(fileId)).toContain('fec.imported');
+
+    // The raw file is filed in the GED folder "Comptabilité", not shared with the client.
+    const folders = (
+      await t.app.inject({ method: 'GET', url: `/api/files/${fileId}/ged/folders`, headers: admin.headers })
+    ).json();
+    const compta = (folders.items ?? folders).find((f: { name: string }) => f.name === 'Comptabilité');
+    expect(compta.visibleToClient).toBe(false);
+    const docs = (
+      await t.app.inject({
+        method: 'GET',
+        url: `/api/ged/folders/${compta.id}/documents`,
+        headers: admin.headers,
+      })
+    ).json();
+    expect(docs.items).toHaveLength(1);
+    expect(docs.items[0]).toMatchObject({
+      name: FEC_2023,
+      sha256: body.import.sha256,
+      visibleToClient: false,
+    });
   });
 
   it('computes the key figures of the tax return, to the euro', async () => {

@@ -32,6 +32,7 @@ import {
 import { type RequestOrigin, recordAudit } from '../audit/audit.service.ts';
 import { findFile } from '../portfolio/portfolio.repository.ts';
 import { fiscalYearFromPeriod, requestedFiscalYear } from './figures.fiscal-year.ts';
+import { fileFecInGed } from './figures.ged.ts';
 import * as repo from './figures.repository.ts';
 import { type FecUploadPart, receiveFec } from './figures.upload.ts';
 
@@ -145,6 +146,14 @@ export function createFiguresService(ctx: AppContext) {
         });
         if (replaced !== null) await repo.deleteAggregates(tx, replaced);
         await repo.insertAggregates(tx, id, fileId, result.aggregates);
+        await fileFecInGed(tx, actor, {
+          fileId,
+          name: sanitizeFileName(originalName, 'txt'),
+          size: blob.size,
+          sha256: blob.sha256,
+          blobKey: blob.key,
+          fiscalYearEnd: fiscalYear.end,
+        });
         await recordAudit(tx, origin, {
           action: 'fec.imported',
           targetType: 'file',
