@@ -107,6 +107,13 @@ describe('contentDispositionAttachment', () => {
     );
   });
 
+  it('never lets a compatibility character decompose into a quote or backslash in the ASCII name', () => {
+    // U+FE68 (small reverse solidus) decomposes to `\` and U+FF02 (fullwidth quote) to `"`.
+    for (const name of ['\uFE68.pdf', '\uFF02.pdf']) {
+      expect(contentDispositionAttachment(name)).toMatch(/^attachment; filename="_\.pdf"; /);
+    }
+  });
+
   it('is printable ASCII for any name (property)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (raw) => {

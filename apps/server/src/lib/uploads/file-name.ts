@@ -97,7 +97,8 @@ export function contentDispositionAttachment(name: string): string {
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .replace(/[^\x20-\x7e]/g, '_')
-    .replace(/[%;]/g, '_');
+    // Compatibility forms can decompose into `\` or `"` (e.g. U+FE68 → `\`): never inside quotes.
+    .replace(/[%;\\"]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(safe)}`;
 }
 
