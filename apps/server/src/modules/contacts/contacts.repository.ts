@@ -9,8 +9,7 @@ import {
   offers,
   orgRoles,
 } from '../../db/schema/index.ts';
-
-const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
+import { likeEscape } from '../../lib/sql.ts';
 
 const contactColumns = {
   contact: contacts,

@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/connection.ts';
 import { collaborativeServices } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
+import { isUniqueViolation } from '../../lib/sql.ts';
 import { assertStaffCanChangeFile, assertStaffCanSeeFile, type StaffActor } from '../../policy.ts';
 import { type RequestOrigin, recordAudit } from '../audit/audit.service.ts';
 import { findActiveRole } from '../org-roles/org-roles.repository.ts';
@@ -29,11 +30,6 @@ const toContact = (row: ContactRow) => ({
 });
 
 /** PostgreSQL unique violation on the e-mail index: someone else took it between check and insert. */
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' &&
-  err !== null &&
-  ((err as { code?: string }).code === '23505' ||
-    String((err as { cause?: { code?: string } }).cause?.code) === '23505');
 
 async function assertRolePickable(
   db: DbOrTx,

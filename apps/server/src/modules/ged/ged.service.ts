@@ -10,6 +10,7 @@ import type { AppContext } from '../../context.ts';
 import type { DbOrTx } from '../../db/connection.ts';
 import { contacts, staffMembers } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
+import { isUniqueViolation } from '../../lib/sql.ts';
 import {
   assertClientCapability,
   assertStaffCanChangeFile,
@@ -29,12 +30,6 @@ import {
   receiveParts,
   type StoredUpload,
 } from './ged.upload.ts';
-
-export const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' &&
-  err !== null &&
-  ((err as { code?: string }).code === '23505' ||
-    (err as { cause?: { code?: string } }).cause?.code === '23505');
 
 export function toDocument(row: repo.DocumentSummary): GedDocument {
   return {

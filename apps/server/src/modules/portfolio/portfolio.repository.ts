@@ -2,6 +2,7 @@ import type { PortfolioQuery } from '@passerelle/contracts/portfolio';
 import { and, asc, desc, eq, ne, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/connection.ts';
 import { clientFiles, contactFiles, fileOffers, offers, staffMembers } from '../../db/schema/index.ts';
+import { likeEscape } from '../../lib/sql.ts';
 import { foldForSearch } from './portfolio.rules.ts';
 
 export interface PortfolioScope {
@@ -9,9 +10,6 @@ export interface PortfolioScope {
   /** Only files this staff member is responsible for (collaborateur without "all files"). */
   responsibleId?: string;
 }
-
-/** `%`, `_` and `\` typed by a person are literal characters, not patterns. */
-const likeEscape = (value: string) => value.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Search-as-you-type on code, name and SIREN: a substring of the folded `search_text`

@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/connection.ts';
 import { contacts } from '../../db/schema/index.ts';
 import { AppError } from '../../lib/errors.ts';
+import { isUniqueViolation } from '../../lib/sql.ts';
 import { randomToken, sha256 } from '../../lib/tokens.ts';
 import { assertStaffCanChangeFile, type StaffActor } from '../../policy.ts';
 import { type RequestOrigin, recordAudit } from '../audit/audit.service.ts';
@@ -15,12 +16,6 @@ import { findActiveFileOffer } from '../offers/offers.repository.ts';
 import { findFile } from '../portfolio/portfolio.repository.ts';
 import { accessMail, invitationMail } from './services.mails.ts';
 import * as repo from './services.repository.ts';
-
-const isUniqueViolation = (err: unknown) =>
-  typeof err === 'object' &&
-  err !== null &&
-  ((err as { code?: string }).code === '23505' ||
-    (err as { cause?: { code?: string } }).cause?.code === '23505');
 
 export function createServicesService(db: Db, config: Config, mail: MailModule) {
   return {
