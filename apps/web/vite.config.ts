@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin, type ProxyOptions } from 'vite';
+import { precompress } from './scripts/precompress-plugin.mjs';
+import { preloadDynamicStart } from './scripts/preload-start-plugin.mjs';
 import { serviceWorker } from './scripts/service-worker-plugin.mjs';
 
 const apiServer = 'http://localhost:3000';
@@ -42,7 +44,14 @@ const proxyToApi: ProxyOptions = {
 
 export default defineConfig({
   base: '/',
-  plugins: [react(), multiPageFallback(), serviceWorker({ source: fromHere('./src/client/pwa/sw.js') })],
+  plugins: [
+    react(),
+    multiPageFallback(),
+    preloadDynamicStart(),
+    serviceWorker({ source: fromHere('./src/client/pwa/sw.js') }),
+    // Last: compresses what the others wrote, the service worker included (docs/decisions/110).
+    precompress(),
+  ],
   server: {
     proxy: { '/api': proxyToApi, '/auth': proxyToApi, '/idp': proxyToApi, '/mailbox': proxyToApi },
   },
@@ -67,7 +76,13 @@ export default defineConfig({
               priority: 2,
             },
             // The application code both spaces share: API client, translations, common components.
-            { name: 'shared', test: /[\\/]src[\\/](?:lib|i18n|components|styles|assets)[\\/]/, priority: 0 },
+            // Not the style sheets: an entry importing one would otherwise load this whole chunk
+            // (and React with it) before it could run; the client entry must stay tiny.
+            {
+              name: 'shared',
+              test: /[\\/]src[\\/](?:lib|i18n|components|styles|assets)[\\/].*(?<!\.css)$/,
+              priority: 0,
+            },
             {
               name: 'firm-vendor',
               test: /node_modules[\\/](?:react-router|@tanstack|cookie|set-cookie-parser)[\\/]/,

@@ -87,15 +87,25 @@ export async function apiRequest<T>(method: string, path: string, options: Reque
   else if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (!safeMethods.has(method)) headers['x-csrf-token'] = await ensureCsrfToken(options.signal);
 
-  let response: Response;
-  try {
-    response = await fetch(buildUrl(path, options.query), {
+  return readApiResponse<T>(
+    fetch(buildUrl(path, options.query), {
       method,
       headers,
       credentials: 'same-origin',
       body: options.raw ? options.raw.body : options.body === undefined ? null : JSON.stringify(options.body),
       signal: options.signal ?? null,
-    });
+    }),
+  );
+}
+
+/**
+ * The API's answer to a request already sent (by `apiRequest`, or started early by the client
+ * space's entry script): JSON, or an `ApiError`; a 401 leaves for the sign-in page.
+ */
+export async function readApiResponse<T>(sent: Promise<Response>): Promise<T> {
+  let response: Response;
+  try {
+    response = await sent;
   } catch (cause) {
     if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
     throw new ApiError('NETWORK', cause instanceof Error ? cause.message : 'network error', [], 0);

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 
 export interface LoadState<T> {
   data: T | undefined;
@@ -26,15 +26,20 @@ export function useLoad<T>(key: string | null, load: (signal: AbortSignal) => Pr
     setLoading(true);
     setError(null);
     loadRef.current(controller.signal).then(
+      // A transition: rendering what arrived yields to the browser instead of blocking it.
       (value) => {
         if (controller.signal.aborted) return;
-        setData(value);
-        setLoading(false);
+        startTransition(() => {
+          setData(value);
+          setLoading(false);
+        });
       },
       (cause: unknown) => {
         if (controller.signal.aborted) return;
-        setError(cause);
-        setLoading(false);
+        startTransition(() => {
+          setError(cause);
+          setLoading(false);
+        });
       },
     );
     return () => controller.abort();

@@ -16,7 +16,8 @@ import { UploadPage } from '../features/pieces/components/upload-page';
 import { useClientSession } from '../features/session/api/use-client-session';
 import type { ClientPageProps } from './client-page';
 import { Link, navigate, usePathname } from './router';
-import './client-app.css';
+
+// Its styles (client-app.css) are linked by the page itself: see client-entry.css.
 
 type Capability = ClientPageProps['file']['capabilities'][number];
 

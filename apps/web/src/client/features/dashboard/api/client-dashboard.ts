@@ -1,10 +1,10 @@
 import type { ClientDashboard } from '@passerelle/contracts/ged';
-import { api } from '../../../../lib/api';
+import { clientGet } from '../../../app/client-get';
 
 export type { ClientDashboard };
 
 export function fetchDashboard(fileId: string, signal: AbortSignal) {
-  return api.get<ClientDashboard>(`/api/client/files/${fileId}/dashboard`, { signal });
+  return clientGet<ClientDashboard>(`/api/client/files/${fileId}/dashboard`, signal);
 }
 
 export interface KeyFigure {

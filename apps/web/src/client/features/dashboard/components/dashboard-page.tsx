@@ -16,6 +16,21 @@ import '../../documents/components/documents.css';
 import '../../pieces/components/pieces.css';
 import './dashboard.css';
 
+const monthFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** "novembre 2026": one formatter per language, created once. */
+function monthFormat(language: string): Intl.DateTimeFormat {
+  let format = monthFormats.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+      month: 'long',
+      year: 'numeric',
+    });
+    monthFormats.set(language, format);
+  }
+  return format;
+}
+
 /** Tableau de bord: the month's pieces and their status, the latest documents, the key figures. */
 export function DashboardPage(props: ClientPageProps) {
   const { session } = props;
@@ -27,12 +42,7 @@ export function DashboardPage(props: ClientPageProps) {
   const firstName = session.user.firstName.trim();
   const data = dashboard.data;
   const figures = data?.figures ? readKeyFigures(data.figures) : null;
-  const monthLabel = data
-    ? new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
-        month: 'long',
-        year: 'numeric',
-      }).format(new Date(`${data.pieces.month}-15T12:00:00Z`))
-    : '';
+  const monthLabel = data ? monthFormat(language).format(new Date(`${data.pieces.month}-15T12:00:00Z`)) : '';
 
   return (
     <div className="space-page">
@@ -126,7 +136,8 @@ export function DashboardPage(props: ClientPageProps) {
           ) : null}
         </div>
       )}
-      {fileId ? <ClientFigures fileId={fileId} /> : null}
+      {/* Below the sections, once they are there: arriving first, it would be pushed down. */}
+      {fileId && (data || dashboard.error) ? <ClientFigures fileId={fileId} /> : null}
     </div>
   );
 }

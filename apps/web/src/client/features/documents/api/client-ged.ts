@@ -5,13 +5,14 @@ import type {
 } from '@passerelle/contracts/ged';
 import type { z } from 'zod';
 import { api, buildUrl } from '../../../../lib/api';
+import { clientGet } from '../../../app/client-get';
 
 export type ClientFolder = z.infer<typeof clientGedFolderSchema>;
 export type ClientSearchHit = z.infer<typeof clientGedSearchResultSchema>['items'][number];
 export type { ClientGedDocument };
 
 export function fetchFolders(fileId: string, signal: AbortSignal) {
-  return api.get<{ items: ClientFolder[] }>(`/api/client/files/${fileId}/ged/folders`, { signal });
+  return clientGet<{ items: ClientFolder[] }>(`/api/client/files/${fileId}/ged/folders`, signal);
 }
 
 export function fetchDocuments(folderId: string, cursor: string | null, signal?: AbortSignal) {

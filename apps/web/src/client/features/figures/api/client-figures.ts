@@ -1,7 +1,7 @@
 import type { FileFigures } from '@passerelle/contracts/figures';
-import { api } from '../../../../lib/api';
+import { clientGet } from '../../../app/client-get';
 
 /** The file's key figures for the client dashboard (latest fiscal year and the one before). */
 export function fetchClientFigures(fileId: string, signal: AbortSignal): Promise<FileFigures> {
-  return api.get<FileFigures>(`/api/client/files/${fileId}/figures`, { signal });
+  return clientGet<FileFigures>(`/api/client/files/${fileId}/figures`, signal);
 }

@@ -1,6 +1,6 @@
 import type { ClientFileList, ClientFileSummary } from '@passerelle/contracts/client-space';
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../../../../lib/api';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
+import { clientGet } from '../../../app/client-get';
 
 export type { ClientFileSummary };
 
@@ -30,11 +30,12 @@ export function useClientFiles(
     if (!enabled) return;
     const controller = new AbortController();
     // A background check keeps the current list on screen; only the first read shows loading.
-    if (!hasData.current) setState({ status: 'loading' });
-    api.get<ClientFileList>('/api/client/files', { signal: controller.signal }).then(
+    if (!hasData.current)
+      setState((current) => (current.status === 'loading' ? current : { status: 'loading' }));
+    clientGet<ClientFileList>('/api/client/files', controller.signal).then(
       (list) => {
         hasData.current = true;
-        setState({ status: 'ready', files: list.items });
+        startTransition(() => setState({ status: 'ready', files: list.items }));
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;

@@ -1,5 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
-import { type ClientSession, fetchSession } from '../../../../lib/session';
+import type { SessionResponse } from '@passerelle/contracts/session';
+import { startTransition, useCallback, useEffect, useState } from 'react';
+import { rememberCsrfToken } from '../../../../lib/api';
+import type { ClientSession } from '../../../../lib/session';
+import { clientGet } from '../../../app/client-get';
 
 type SessionState =
   | { status: 'loading' }
@@ -14,10 +17,12 @@ export function useClientSession(): SessionState & { reload: () => void } {
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt means reading the session again
   useEffect(() => {
     const controller = new AbortController();
-    setState({ status: 'loading' });
-    fetchSession(controller.signal).then(
+    // Already loading on the first read: keeping the same state spares a render.
+    setState((current) => (current.status === 'loading' ? current : { status: 'loading' }));
+    clientGet<SessionResponse>('/api/session', controller.signal).then(
       (session) => {
-        if (session.kind === 'client') setState({ status: 'ready', session });
+        rememberCsrfToken(session.csrfToken);
+        if (session.kind === 'client') startTransition(() => setState({ status: 'ready', session }));
         // Firm staff opening the client space belong in the back office.
         else window.location.replace('/portefeuille');
       },

@@ -1,0 +1,3 @@
+import type { Plugin } from 'vite';
+
+export function precompress(options?: { minBytes?: number; minSaving?: number }): Plugin;
