@@ -612,6 +612,8 @@ export const firmEn: FirmMessages = {
     current: 'Current',
     actions: 'Actions',
     actionsOf: 'Actions on {{name}}',
+    opensInNewTab: 'opens in a new tab',
+    download: 'Download',
     downloadOf: 'Download {{name}}',
     versions: 'Versions',
     versionsTitle: 'Document versions',
@@ -666,6 +668,9 @@ export const firmEn: FirmMessages = {
       deletedAt: 'Deleted',
     },
     upload: {
+      zone: 'Add documents',
+      dropHintOne: 'Drag and drop the file here, or',
+      chooseOne: 'Choose the file',
       dropHint: 'Drag and drop files here, or',
       choose: 'Add files',
       queued: 'Waiting',

@@ -621,6 +621,8 @@ export const firmFr = {
     current: 'Actuelle',
     actions: 'Actions',
     actionsOf: 'Actions sur {{name}}',
+    opensInNewTab: 's’ouvre dans un nouvel onglet',
+    download: 'Télécharger',
     downloadOf: 'Télécharger {{name}}',
     versions: 'Versions',
     versionsTitle: 'Versions du document',
@@ -675,6 +677,9 @@ export const firmFr = {
       deletedAt: 'Supprimé le',
     },
     upload: {
+      zone: 'Ajout de documents',
+      dropHintOne: 'Glissez-déposez le fichier ici, ou',
+      chooseOne: 'Choisir le fichier',
       dropHint: 'Glissez-déposez des fichiers ici, ou',
       choose: 'Ajouter des fichiers',
       queued: 'En attente',

@@ -9,7 +9,13 @@ import type {
   GedVersion,
   gedBinItemSchema,
 } from '@passerelle/contracts/ged';
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  type InfiniteData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from '@tanstack/react-query';
 import type { z } from 'zod';
 import { api, buildUrl } from '../../../../lib/api';
 import { type FileOutcome, readOutcome, uploadFile } from '../../../../lib/upload';
@@ -106,19 +112,79 @@ export function useCreateFolder(fileId: string) {
 }
 
 export function useUpdateFolder(fileId: string) {
-  return useGedMutation(fileId, ({ folderId, update }: { folderId: string; update: GedFolderUpdate }) =>
-    api.patch<GedFolder>(`/api/ged/folders/${folderId}`, update),
-  );
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ folderId, update }: { folderId: string; update: GedFolderUpdate }) =>
+      api.patch<GedFolder>(`/api/ged/folders/${folderId}`, update),
+    // The "Visible par le client" switch follows the click at once; a refusal puts it back.
+    onMutate: async ({ folderId, update }) => {
+      if (update.visibleToClient === undefined) return undefined;
+      const key = gedKeys.folders(fileId);
+      await queryClient.cancelQueries({ queryKey: key });
+      const before = queryClient.getQueryData<{ items: GedFolder[] }>(key);
+      if (before)
+        queryClient.setQueryData(key, {
+          items: before.items.map((folder) =>
+            folder.id === folderId
+              ? { ...folder, visibleToClient: update.visibleToClient as boolean }
+              : folder,
+          ),
+        });
+      return { before };
+    },
+    onError: (_error, _variables, context) => {
+      if (context?.before) queryClient.setQueryData(gedKeys.folders(fileId), context.before);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: gedKeys.file(fileId) }),
+  });
 }
 
 export function useDeleteFolder(fileId: string) {
   return useGedMutation(fileId, (folderId: string) => api.delete<void>(`/api/ged/folders/${folderId}`));
 }
 
+type DocumentPages = InfiniteData<GedDocumentPage, string | undefined>;
+
 export function useUpdateDocument(fileId: string) {
-  return useGedMutation(fileId, ({ documentId, update }: { documentId: string; update: GedDocumentUpdate }) =>
-    api.patch<GedDocument>(`/api/ged/documents/${documentId}`, update),
-  );
+  const queryClient = useQueryClient();
+  const documentLists = ['ged', fileId, 'documents'] as const;
+  const searches = ['ged', fileId, 'search'] as const;
+  return useMutation({
+    mutationFn: ({ documentId, update }: { documentId: string; update: GedDocumentUpdate }) =>
+      api.patch<GedDocument>(`/api/ged/documents/${documentId}`, update),
+    // A document's visibility switch follows the click at once; a refusal puts it back.
+    onMutate: async ({ documentId, update }) => {
+      if (update.visibleToClient === undefined) return undefined;
+      const visibleToClient = update.visibleToClient;
+      await queryClient.cancelQueries({ queryKey: documentLists });
+      await queryClient.cancelQueries({ queryKey: searches });
+      const before = [
+        ...queryClient.getQueriesData({ queryKey: documentLists }),
+        ...queryClient.getQueriesData({ queryKey: searches }),
+      ];
+      const flip = <T extends { id: string; visibleToClient: boolean }>(item: T) =>
+        item.id === documentId ? { ...item, visibleToClient } : item;
+      queryClient.setQueriesData<{ items: GedSearchHit[] }>({ queryKey: searches }, (data) =>
+        data ? { ...data, items: data.items.map(flip) } : data,
+      );
+      queryClient.setQueriesData<DocumentPages>({ queryKey: documentLists }, (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((page) => ({
+                ...page,
+                items: page.items.map(flip),
+              })),
+            }
+          : data,
+      );
+      return { before };
+    },
+    onError: (_error, _variables, context) => {
+      for (const [key, data] of context?.before ?? []) queryClient.setQueryData(key, data);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: gedKeys.file(fileId) }),
+  });
 }
 
 export function useDeleteDocument(fileId: string) {

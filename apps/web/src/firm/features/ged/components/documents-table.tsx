@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { formatDateTime } from '../../../../lib/format';
+import { DownloadIcon, MoreIcon } from '../../../../components/icons';
+import { formatDateTime, formatDay } from '../../../../lib/format';
 import { formatBytes } from '../../../../lib/format-bytes';
 import { useLanguage } from '../../../../lib/use-language';
 import { MenuButton } from '../../../components/menu-button';
@@ -76,6 +77,9 @@ export function DocumentsTable({
                   title={document.name}
                 >
                   {document.name}
+                  {previewable(document.mime) ? (
+                    <span className="visually-hidden"> ({t('firm.ged.opensInNewTab')})</span>
+                  ) : null}
                 </a>
                 {document.version > 1 ? (
                   <span className="badge ged-table__version">v{document.version}</span>
@@ -92,7 +96,11 @@ export function DocumentsTable({
                   <span className="badge ged-table__client">{t('firm.ged.client')}</span>
                 ) : null}
               </td>
-              <td className="is-nowrap">{formatDateTime(document.addedAt, language)}</td>
+              <td className="is-nowrap">
+                <time dateTime={document.addedAt} title={formatDateTime(document.addedAt, language)}>
+                  {formatDay(document.addedAt, language)}
+                </time>
+              </td>
               <td>
                 <label className="ged-toggle">
                   <input
@@ -114,12 +122,14 @@ export function DocumentsTable({
                     href={documentContentUrl(document.id, 'attachment')}
                     download
                     aria-label={t('firm.ged.downloadOf', { name: document.name })}
+                    title={t('firm.ged.download')}
                   >
-                    ↓
+                    <DownloadIcon size={14} />
                   </a>
                   <MenuButton
+                    bare
                     className="button button--small"
-                    label={t('firm.ged.actions')}
+                    label={<MoreIcon size={14} />}
                     ariaLabel={t('firm.ged.actionsOf', { name: document.name })}
                     align="end"
                     items={[

@@ -211,6 +211,8 @@ export function VersionsDialog({
           <p className="field-label">{t('firm.ged.newVersion')}</p>
           <UploadPanel
             disabled={false}
+            multiple={false}
+            label={t('firm.ged.newVersion')}
             send={(file, onProgress) => uploadVersion(document.id, file, onProgress)}
             onUploaded={() => {
               void versions.refetch();

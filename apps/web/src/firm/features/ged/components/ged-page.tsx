@@ -366,6 +366,7 @@ function FolderView({
       {canWrite ? (
         <UploadPanel
           disabled={false}
+          label={t('firm.ged.upload.zone')}
           send={(file, onProgress) => uploadDocument(folder.id, file, onProgress)}
           onUploaded={() => void refresh()}
         />
@@ -425,8 +426,12 @@ function SearchForm({
   const [showFilters, setShowFilters] = useState(
     Boolean(filters.folderId || filters.mime || filters.from || filters.to || filters.fiscalYear),
   );
-  const set = (key: keyof GedSearchFilters) => (event: { currentTarget: { value: string } }) =>
-    setDraft((current) => ({ ...current, [key]: event.currentTarget.value }));
+  // Read the value now: React empties `currentTarget` once the event is handled, and the
+  // updater may run later (a select fires input and change: the second one crashed the page).
+  const set = (key: keyof GedSearchFilters) => (event: { currentTarget: { value: string } }) => {
+    const value = event.currentTarget.value;
+    setDraft((current) => ({ ...current, [key]: value }));
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSearch(draft);

@@ -24,10 +24,16 @@ let nextId = 1;
  */
 export function UploadPanel({
   disabled,
+  multiple = true,
+  label,
   send,
   onUploaded,
 }: {
   disabled: boolean;
+  /** One file only (a new version): the chooser takes one, a drop keeps the first. */
+  multiple?: boolean;
+  /** The zone's name, e.g. "Ajout de documents". */
+  label: string;
   send: (file: File, onProgress: (fraction: number) => void) => Promise<FileOutcome>;
   onUploaded: () => void;
 }) {
@@ -65,18 +71,20 @@ export function UploadPanel({
           );
           if (outcome.ok) onUploadedRef.current();
         },
+        // A refusal arrives as an ApiError (4xx): keep the server's wording, which alone carries
+        // a duplicate's date ("Déjà déposé le …"); `describe` decides when to show it.
         (error: unknown) =>
           patch(next.id, {
             state: 'failed',
             code: error instanceof ApiError ? error.code : 'INTERNAL',
-            message: null,
+            message: error instanceof ApiError ? error.message : null,
           }),
       );
   }, [uploads, busy, patch]);
 
   const add = (files: FileList | null) => {
     if (!files || files.length === 0) return;
-    const added = [...files].map((file) => ({
+    const added = [...files].slice(0, multiple ? files.length : 1).map((file) => ({
       id: nextId++,
       file,
       state: 'queued' as const,
@@ -110,7 +118,7 @@ export function UploadPanel({
 
   return (
     <section
-      aria-label={t('firm.ged.upload.choose')}
+      aria-label={label}
       className={`ged-drop${over ? ' ged-drop--over' : ''}`}
       onDragOver={(event) => {
         if (disabled) return;
@@ -122,11 +130,13 @@ export function UploadPanel({
     >
       <div className="ged-drop__bar">
         <UploadIcon size={18} />
-        <span className="ged-drop__text">{t('firm.ged.upload.dropHint')}</span>
+        <span className="ged-drop__text">
+          {t(multiple ? 'firm.ged.upload.dropHint' : 'firm.ged.upload.dropHintOne')}
+        </span>
         <input
           id={inputId}
           type="file"
-          multiple
+          multiple={multiple}
           className="visually-hidden"
           disabled={disabled}
           onChange={(event) => {
@@ -138,7 +148,7 @@ export function UploadPanel({
           htmlFor={inputId}
           className={`button button--small button--primary${disabled ? ' is-disabled' : ''}`}
         >
-          {t('firm.ged.upload.choose')}
+          {t(multiple ? 'firm.ged.upload.choose' : 'firm.ged.upload.chooseOne')}
         </label>
       </div>
       {uploads.length > 0 ? (
@@ -160,7 +170,7 @@ export function UploadPanel({
               >
                 {describe(upload)}
               </span>
-              {upload.state === 'failed' ? (
+              {upload.state === 'failed' && upload.code !== 'DUPLICATE_DOCUMENT' ? (
                 <button
                   type="button"
                   className="button button--small"
@@ -168,7 +178,7 @@ export function UploadPanel({
                 >
                   {t('common.retry')}
                 </button>
-              ) : upload.state === 'done' ? (
+              ) : upload.state !== 'queued' && upload.state !== 'uploading' ? (
                 <button
                   type="button"
                   className="button button--small button--ghost"
