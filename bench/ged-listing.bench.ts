@@ -28,13 +28,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { fillPlaceholders, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { openDatabase, runMigrations } from '../apps/server/src/db/connection.ts';
-import { gedDocuments, staffMembers } from '../apps/server/src/db/schema/index.ts';
-import { documentColumns } from '../apps/server/src/modules/ged/ged.repository.ts';
+import { staffMembers } from '../apps/server/src/db/schema/index.ts';
+import { folderPageQuery } from '../apps/server/src/modules/ged/ged.repository.ts';
 
 const GOAL_RATIO = 0.35;
 const GOAL_P99_MS = 30;
@@ -316,26 +316,20 @@ async function main() {
     const chosen = pageCursors.filter((_, i) => i % step === step - 1).slice(0, CURSORS);
     const listPaths = [listPath(), ...chosen.map((c) => listPath(c))];
 
-    // The plan of a deep page, with the repository's own query.
+    // The plan of a deep page, with the repository's own statement (folder, file scope and page).
     const deep = JSON.parse(
       Buffer.from(chosen[Math.floor(chosen.length / 2)] as string, 'base64url').toString('utf8'),
     ) as [string, string];
-    const query = database.db
-      .select(documentColumns)
-      .from(gedDocuments)
-      .where(
-        and(
-          eq(gedDocuments.folderId, seeded.folderId),
-          isNull(gedDocuments.deletedAt),
-          sql`(${gedDocuments.name}, ${gedDocuments.id}) > (${deep[0]}, ${deep[1]}::uuid)`,
-        ),
-      )
-      .orderBy(asc(gedDocuments.name), asc(gedDocuments.id))
-      .limit(PAGE + 1)
-      .toSQL();
+    const statement = folderPageQuery(database.db, true).getQuery();
     const plan = await client.query<{ 'QUERY PLAN': string }>(
-      `explain (analyze, buffers, costs off) ${query.sql}`,
-      query.params,
+      `explain (analyze, buffers, costs off) ${statement.sql}`,
+      fillPlaceholders(statement.params, {
+        folderId: seeded.folderId,
+        firmId: seeded.firmId,
+        afterName: deep[0],
+        afterId: deep[1],
+        limit: PAGE + 1,
+      }),
     );
     await database.close();
 

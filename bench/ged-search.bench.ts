@@ -15,6 +15,8 @@
  * real server (buildApp, loopback, logger off) and sends the queries one at a time (a person
  * searching waits for the answer): each query on the big file and on `--sample` ordinary files,
  * `--rounds` times. Every request is bounded by a timeout; the database is dropped at the end.
+ * The plans printed are those of the repository's own statements (auto_explain), whichever of
+ * the bounded-ranking steps a query takes.
  *
  * Goal: search p95 ≤ 100 ms (reported for the ordinary files and for the big file).
  */
@@ -24,13 +26,15 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
-import { openDatabase, runMigrations } from '../apps/server/src/db/connection.ts';
-import { gedDocuments, gedFolders, staffMembers } from '../apps/server/src/db/schema/index.ts';
-import { documentColumns } from '../apps/server/src/modules/ged/ged.repository.ts';
+import { type Db, openDatabase, runMigrations } from '../apps/server/src/db/connection.ts';
+import * as schema from '../apps/server/src/db/schema/index.ts';
+import { staffMembers } from '../apps/server/src/db/schema/index.ts';
+import { searchBounds, searchDocuments } from '../apps/server/src/modules/ged/ged.repository.ts';
 
 const GOAL_P95_MS = 100;
 
@@ -494,29 +498,29 @@ async function main() {
       .filter((_, i) => i % step === 0)
       .slice(0, sample);
 
-    // How many documents each query matches, and the plans, with the repository's query shape.
+    // How many documents each query matches, and the plans of the repository's own statements
+    // (auto_explain on the bench's connection, its output sent back as notices).
+    const explained = drizzle(client, { schema }) as unknown as Db;
+    await client.query(`load 'auto_explain'`);
+    await client.query(
+      `set auto_explain.log_min_duration = 0; set auto_explain.log_analyze = on;
+       set auto_explain.log_buffers = on; set auto_explain.log_timing = on; set client_min_messages = log`,
+    );
+    const notices: string[] = [];
+    const onNotice = (notice: { message?: string }) => notices.push(notice.message ?? '');
     const explainSearch = async (fileId: string, q: string) => {
-      const query = sql`websearch_to_tsquery('french'::regconfig, ${q})`;
-      const rank = sql<number>`ts_rank_cd(${gedDocuments.searchVector}, ${query})`;
-      const built = database.db
-        .select({ ...documentColumns, folderName: gedFolders.name, rank: sql<number>`${rank}::float8` })
-        .from(gedDocuments)
-        .innerJoin(gedFolders, eq(gedFolders.id, gedDocuments.folderId))
-        .where(
-          and(
-            eq(gedDocuments.fileId, fileId),
-            isNull(gedDocuments.deletedAt),
-            sql`${gedDocuments.searchVector} @@ ${query}`,
-          ),
-        )
-        .orderBy(desc(rank), desc(gedDocuments.addedAt), asc(gedDocuments.id))
-        .limit(50)
-        .toSQL();
-      const plan = await client.query<{ 'QUERY PLAN': string }>(
-        `explain (analyze, buffers, costs off) ${built.sql}`,
-        built.params,
-      );
-      return plan.rows.map((r) => r['QUERY PLAN']);
+      notices.length = 0;
+      client.on('notice', onNotice);
+      await searchDocuments(explained, fileId, { q, visibleOnly: false, limit: 50 });
+      client.off('notice', onNotice);
+      // The statement text is the repository's; the plan is what matters (id lists shortened).
+      return notices.flatMap((n) => [
+        '-- statement',
+        ...n
+          .split('\n')
+          .filter((line) => !/^(duration: |Query Text: )/.test(line))
+          .map((line) => (line.length > 200 ? `${line.slice(0, 200)}…` : line)),
+      ]);
     };
     const matches = async (fileId: string, q: string) =>
       Number(
@@ -543,6 +547,7 @@ async function main() {
         lines: await explainSearch(smallFiles[0] as string, 'Vauban'),
       },
     ];
+    await client.query('reset client_min_messages; reset auto_explain.log_min_duration');
     await database.close();
 
     child = fork(fileURLToPath(import.meta.url), ['--serve', target.toString()], { stdio: 'inherit' });
@@ -593,6 +598,9 @@ async function main() {
     );
     console.log(
       `big file: ${big.toLocaleString('en-US')} documents; ordinary files: ~${Math.floor((total - big) / (fileCount - 1)).toLocaleString('en-US')} documents (${smallFiles.length} sampled); ${rounds} rounds, one request at a time`,
+    );
+    console.log(
+      `ranking bounds: all matches up to ${searchBounds.candidates}, else the best of the ${searchBounds.candidates} most recent (window of ${searchBounds.recentWindow.toLocaleString('en-US')} latest documents)`,
     );
     for (const { label, lines } of plans) {
       console.log('');

@@ -449,7 +449,7 @@ CREATE INDEX "ged_document_versions_blob_idx" ON "ged_document_versions" USING b
 CREATE INDEX "ged_documents_folder_name_idx" ON "ged_documents" USING btree ("folder_id","name","id") WHERE "ged_documents"."deleted_at" is null;--> statement-breakpoint
 CREATE UNIQUE INDEX "ged_documents_file_sha_key" ON "ged_documents" USING btree ("file_id","sha256") WHERE "ged_documents"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "ged_documents_file_added_idx" ON "ged_documents" USING btree ("file_id","added_at");--> statement-breakpoint
-CREATE INDEX "ged_documents_search_idx" ON "ged_documents" USING gin ("search_vector");--> statement-breakpoint
+CREATE INDEX "ged_documents_search_idx" ON "ged_documents" USING gin ("file_id","folder_id","fiscal_year","search_vector");--> statement-breakpoint
 CREATE UNIQUE INDEX "ged_folders_sibling_name_key" ON "ged_folders" USING btree ("file_id",coalesce("parent_id", '00000000-0000-0000-0000-000000000000'::uuid),lower("name"));--> statement-breakpoint
 CREATE UNIQUE INDEX "ged_folders_inbox_key" ON "ged_folders" USING btree ("file_id") WHERE "ged_folders"."is_inbox";--> statement-breakpoint
 CREATE INDEX "pieces_firm_inbox_idx" ON "pieces" USING btree ("firm_id","deposited_at","id");--> statement-breakpoint

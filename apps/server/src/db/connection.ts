@@ -2,6 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -66,7 +67,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   }
   if (target.dir) await mkdir(target.dir, { recursive: true });
   const client = await PGlite.create({
-    extensions: { pg_trgm },
+    extensions: { pg_trgm, btree_gin },
     ...(target.dir ? { dataDir: target.dir } : {}),
     ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
   });
@@ -81,11 +82,13 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
 
 /**
  * Extensions the migrations use, created first because drizzle-kit does not generate them.
- * pg_trgm (trigram indexes for search-as-you-type) is a trusted extension: the database owner
- * may create it without superuser rights.
+ * pg_trgm (trigram indexes for search-as-you-type) and btree_gin (scalar keys in the GED's
+ * search GIN) are trusted extensions: the database owner may create them without superuser rights.
  */
-const createExtensions = (database: Database) =>
-  database.db.execute(sql`create extension if not exists pg_trgm`);
+const createExtensions = async (database: Database) => {
+  await database.db.execute(sql`create extension if not exists pg_trgm`);
+  await database.db.execute(sql`create extension if not exists btree_gin`);
+};
 
 export async function runMigrations(database: Database): Promise<void> {
   if (database.kind === 'pglite') {

@@ -46,6 +46,10 @@ export const sessionPlugin = fp(
     });
 
     app.decorate('sessionCookieName', cookieName);
+
+    // Hear the other instances' session invalidations for as long as this one runs.
+    await opts.sessions.connect();
+    app.addHook('onClose', () => opts.sessions.disconnect());
   },
   { name: 'session', dependencies: ['@fastify/cookie'] },
 );

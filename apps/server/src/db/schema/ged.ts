@@ -101,7 +101,9 @@ export const gedDocuments = pgTable(
     // Deduplication: one live document per content in a file's GED (also makes retries idempotent).
     uniqueIndex('ged_documents_file_sha_key').on(t.fileId, t.sha256).where(sql`${t.deletedAt} is null`),
     index('ged_documents_file_added_idx').on(t.fileId, t.addedAt),
-    index('ged_documents_search_idx').using('gin', t.searchVector),
+    // French search is always per file and often per folder or fiscal year: btree_gin puts those
+    // keys in the same GIN as the lexemes, so the bitmap holds only the rows that match them all.
+    index('ged_documents_search_idx').using('gin', t.fileId, t.folderId, t.fiscalYear, t.searchVector),
     check(
       'ged_documents_fiscal_year_check',
       sql`${t.fiscalYear} is null or ${t.fiscalYear} between 1900 and 2200`,

@@ -160,7 +160,7 @@ export function createIdentityProviderService(ctx: AppContext, deps: { fetch?: t
       const before = await repo.findIdentityProvider(db, actor.firmId);
       // Network (tenant resolution) before the transaction: none is held while Microsoft answers.
       const values = await valuesFor(input, before);
-      return db.transaction(async (tx) => {
+      const { result, reset } = await db.transaction(async (tx) => {
         const current = await repo.findIdentityProvider(tx, actor.firmId);
         const previousIssuer = current?.issuer ?? config.identity.issuer;
         const row = await repo.upsertIdentityProvider(tx, actor.firmId, values);
@@ -182,8 +182,11 @@ export function createIdentityProviderService(ctx: AppContext, deps: { fetch?: t
             bindingsReset: reset,
           },
         });
-        return view(firm, row);
+        return { result: view(firm, row), reset };
       });
+      // The firm's other sessions were deleted: no instance may keep serving them from its cache.
+      if (reset) await ctx.sessions.invalidate({ firmId: actor.firmId });
+      return result;
     },
   };
 }

@@ -1,6 +1,13 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/connection.ts';
-import { fecImports, gedDocuments, gedDocumentVersions, gedFolders } from '../../db/schema/index.ts';
+import { and, asc, desc, eq, getTableName, inArray, isNotNull, isNull, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { Db, DbOrTx } from '../../db/connection.ts';
+import {
+  clientFiles,
+  fecImports,
+  gedDocuments,
+  gedDocumentVersions,
+  gedFolders,
+} from '../../db/schema/index.ts';
 
 export type FolderRow = typeof gedFolders.$inferSelect;
 export type DocumentRow = typeof gedDocuments.$inferSelect;
@@ -129,6 +136,100 @@ export async function listDocuments(
     .limit(by.limit);
 }
 
+/**
+ * One keyset page of a folder for the firm, in one round trip: the folder (of this firm), its
+ * file's scope for the policy, and up to `limit` live documents after the cursor, by (name, id).
+ * The page is a lateral subquery on the scope, so an empty folder still answers its scope (one
+ * row, document columns null). The subquery is named like the table, so the outer query selects
+ * the table's own columns and drizzle maps the rows as plain columns (no alias proxies: this
+ * mapping runs for every document of every page).
+ */
+export function folderPageQuery(db: Db, withCursor: boolean) {
+  const scope = db
+    .select({
+      folderId: gedFolders.id,
+      fileId: gedFolders.fileId,
+      fileFirmId: clientFiles.firmId,
+      responsibleId: clientFiles.responsibleId,
+    })
+    .from(gedFolders)
+    .innerJoin(clientFiles, eq(clientFiles.id, gedFolders.fileId))
+    .where(
+      and(eq(gedFolders.id, sql.placeholder('folderId')), eq(gedFolders.firmId, sql.placeholder('firmId'))),
+    )
+    .as('scope');
+  const page = db
+    .select(documentColumns)
+    .from(gedDocuments)
+    .where(
+      and(
+        eq(gedDocuments.folderId, scope.folderId),
+        isNull(gedDocuments.deletedAt),
+        withCursor
+          ? sql`(${gedDocuments.name}, ${gedDocuments.id}) > (${sql.placeholder('afterName')}, ${sql.placeholder('afterId')}::uuid)`
+          : undefined,
+      ),
+    )
+    .orderBy(asc(gedDocuments.name), asc(gedDocuments.id))
+    .limit(sql.placeholder('limit'))
+    .as(getTableName(gedDocuments));
+  return db
+    .select({
+      scopeFileId: scope.fileId,
+      scopeFirmId: scope.fileFirmId,
+      scopeResponsibleId: scope.responsibleId,
+      ...documentColumns,
+    })
+    .from(scope)
+    .leftJoinLateral(page, sql`true`)
+    .orderBy(asc(gedDocuments.name), asc(gedDocuments.id))
+    .prepare(withCursor ? 'passerelle_ged_folder_page_after' : 'passerelle_ged_folder_page');
+}
+
+type FolderPageQuery = ReturnType<typeof folderPageQuery>;
+// Built once per database (drizzle's query building is a fair share of a request's CPU), and a
+// named statement is parsed and planned once per PostgreSQL connection.
+const folderPageQueries = new WeakMap<Db, { first: FolderPageQuery; after: FolderPageQuery }>();
+
+export interface FolderPage {
+  /** What the policy needs to decide whether the caller may see the folder's file. */
+  file: { id: string; firmId: string; responsibleId: string | null };
+  rows: DocumentSummary[];
+}
+
+/** undefined when the folder does not exist in this firm. */
+export async function findFolderPage(
+  db: Db,
+  by: { firmId: string; folderId: string; after?: DocumentCursor; limit: number },
+): Promise<FolderPage | undefined> {
+  let queries = folderPageQueries.get(db);
+  if (!queries) {
+    queries = { first: folderPageQuery(db, false), after: folderPageQuery(db, true) };
+    folderPageQueries.set(db, queries);
+  }
+  const result = by.after
+    ? await queries.after.execute({
+        folderId: by.folderId,
+        firmId: by.firmId,
+        afterName: by.after.name,
+        afterId: by.after.id,
+        limit: by.limit,
+      })
+    : await queries.first.execute({ folderId: by.folderId, firmId: by.firmId, limit: by.limit });
+  const [first] = result;
+  if (!first) return undefined;
+  const rows: DocumentSummary[] = [];
+  for (const row of result) {
+    // The lateral join's one row for an empty folder has every document column null; a row
+    // with a document has them all as the table defines them (the scope columns are ignored).
+    if (row.id !== null) rows.push(row as DocumentSummary);
+  }
+  return {
+    file: { id: first.scopeFileId, firmId: first.scopeFirmId, responsibleId: first.scopeResponsibleId },
+    rows,
+  };
+}
+
 export async function findDocument(db: DbOrTx, firmId: string, docId: string) {
   const [row] = await db
     .select(documentColumns)
@@ -252,30 +353,106 @@ export interface SearchFilters {
   limit: number;
 }
 
-/** French full-text search over name (weight A) and PDF text (weight B), best first. */
-export async function searchDocuments(db: DbOrTx, fileId: string, f: SearchFilters) {
-  const query = sql`websearch_to_tsquery('french'::regconfig, ${f.q})`;
-  const conditions: (SQL | undefined)[] = [
-    eq(gedDocuments.fileId, fileId),
-    isNull(gedDocuments.deletedAt),
-    sql`${gedDocuments.searchVector} @@ ${query}`,
-    f.folderIds ? inArray(gedDocuments.folderId, f.folderIds) : undefined,
-    f.visibleOnly ? eq(gedDocuments.visibleToClient, true) : undefined,
-    f.mime ? eq(gedDocuments.mime, f.mime) : undefined,
-    f.from ? sql`${gedDocuments.addedAt} >= ${f.from}::date` : undefined,
-    f.to ? sql`${gedDocuments.addedAt} < (${f.to}::date + 1)` : undefined,
-    f.fiscalYear !== undefined ? eq(gedDocuments.fiscalYear, f.fiscalYear) : undefined,
-  ];
+/**
+ * Bounds of ranking. When at most `candidates` documents match, all of them are ranked; when more
+ * match (a word present in most documents), the best are chosen among the `candidates` most recent
+ * matches, so a search costs the same in a file of 5,000 documents as in one of 100,000.
+ * `recentWindow`: how many of the file's latest documents are read in date order to find those
+ * candidates before falling back to the index (see docs/decisions/130-ged-search-bounded-ranking.md).
+ */
+export const searchBounds = { candidates: 500, recentWindow: 10_000 };
+
+/**
+ * French full-text search over name (weight A) and PDF text (weight B), best first
+ * (`ts_rank_cd`, then most recent). Every filter, and the client's folders, apply in each step.
+ */
+export async function searchDocuments(db: DbOrTx, fileId: string, f: SearchFilters, bounds = searchBounds) {
   if (f.folderIds?.length === 0) return [];
+  const query = sql`websearch_to_tsquery('french'::regconfig, ${f.q})`;
+  const ids = await searchCandidates(db, fileId, (c) => matchConditions(c, fileId, query, f), bounds);
+  if (ids.length === 0) return [];
   const rank = sql<number>`ts_rank_cd(${gedDocuments.searchVector}, ${query})`;
-  const ranked = await db
+  // The conditions again: the candidates were read by an earlier statement.
+  return db
     .select({ ...documentColumns, folderName: gedFolders.name, rank: sql<number>`${rank}::float8` })
     .from(gedDocuments)
     .innerJoin(gedFolders, eq(gedFolders.id, gedDocuments.folderId))
-    .where(and(...conditions))
+    .where(and(inArray(gedDocuments.id, ids), matchConditions(gedDocuments, fileId, query, f)))
     .orderBy(desc(rank), desc(gedDocuments.addedAt), asc(gedDocuments.id))
     .limit(f.limit);
-  return ranked;
+}
+
+/** The columns a search condition reads, from the table or from the window of recent documents. */
+const searchColumns = {
+  id: gedDocuments.id,
+  fileId: gedDocuments.fileId,
+  folderId: gedDocuments.folderId,
+  mime: gedDocuments.mime,
+  fiscalYear: gedDocuments.fiscalYear,
+  visibleToClient: gedDocuments.visibleToClient,
+  addedAt: gedDocuments.addedAt,
+  deletedAt: gedDocuments.deletedAt,
+  searchVector: gedDocuments.searchVector,
+};
+type SearchColumns = Record<keyof typeof searchColumns, AnyPgColumn>;
+
+function matchConditions(c: SearchColumns, fileId: string, query: SQL, f: SearchFilters): SQL {
+  return and(
+    eq(c.fileId, fileId),
+    isNull(c.deletedAt),
+    sql`${c.searchVector} @@ ${query}`,
+    f.folderIds ? inArray(c.folderId, f.folderIds) : undefined,
+    f.visibleOnly ? eq(c.visibleToClient, true) : undefined,
+    f.mime ? eq(c.mime, f.mime) : undefined,
+    f.from ? sql`${c.addedAt} >= ${f.from}::date` : undefined,
+    f.to ? sql`${c.addedAt} < (${f.to}::date + 1)` : undefined,
+    f.fiscalYear !== undefined ? eq(c.fiscalYear, f.fiscalYear) : undefined,
+  ) as SQL;
+}
+
+/**
+ * The documents to rank, at most `bounds.candidates`: every match when there are no more, else the
+ * most recent matches. Each step bounds its own work, whatever the planner estimates:
+ * 1. any `candidates + 1` matches (through the GIN when the words are rare): if fewer, that is all;
+ * 2. else the matches among the file's `recentWindow` latest documents, read in date order;
+ * 3. else (matches are sparse lately) all matches through the GIN, the most recent kept.
+ */
+async function searchCandidates(
+  db: DbOrTx,
+  fileId: string,
+  matching: (c: SearchColumns) => SQL,
+  bounds: typeof searchBounds,
+): Promise<string[]> {
+  const probe = await db
+    .select({ id: gedDocuments.id })
+    .from(gedDocuments)
+    .where(matching(gedDocuments))
+    .limit(bounds.candidates + 1);
+  if (probe.length <= bounds.candidates) return probe.map((r) => r.id);
+
+  // A subquery with a LIMIT is planned on its own: the index on (file_id, added_at), read backwards.
+  const recent = db
+    .select(searchColumns)
+    .from(gedDocuments)
+    .where(and(eq(gedDocuments.fileId, fileId), isNull(gedDocuments.deletedAt)))
+    .orderBy(desc(gedDocuments.addedAt))
+    .limit(bounds.recentWindow)
+    .as('recent');
+  const lately = await db
+    .select({ id: recent.id })
+    .from(recent)
+    .where(matching(recent))
+    .orderBy(desc(recent.addedAt))
+    .limit(bounds.candidates);
+  if (lately.length === bounds.candidates) return lately.map((r) => r.id);
+
+  // Materialized: planned for all its rows (the GIN), never as a date-ordered scan of the file.
+  const all = await db.execute(sql`with matches as materialized (
+      select ${gedDocuments.id} as id, ${gedDocuments.addedAt} as added_at
+      from ${gedDocuments} where ${matching(gedDocuments)}
+    )
+    select id from matches order by added_at desc limit ${bounds.candidates}`);
+  return rows<{ id: string }>(all).map((r) => r.id);
 }
 
 /** A short excerpt of the text around the match, for the firm's result list. */

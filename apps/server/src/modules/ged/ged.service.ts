@@ -279,15 +279,24 @@ export function createGedService(ctx: AppContext) {
       folderId: string,
       query: { cursor?: string | undefined; limit: number },
     ) {
-      await staffFolder(db, actor, folderId, false);
-      const after = cursorOf(query.cursor);
-      const rows = await repo.listDocuments(db, {
-        folderIds: [folderId],
-        visibleOnly: false,
+      let after: repo.DocumentCursor | undefined;
+      try {
+        after = cursorOf(query.cursor);
+      } catch (error) {
+        // Access answers first, as on every route: a bad cursor on a folder one may not see is a 404.
+        await staffFolder(db, actor, folderId, false);
+        throw error;
+      }
+      // One round trip: the folder, its file's scope and the page; the policy decides on the scope.
+      const found = await repo.findFolderPage(db, {
+        firmId: actor.firmId,
+        folderId,
         limit: query.limit + 1,
         ...(after ? { after } : {}),
       });
-      return page(rows, query.limit);
+      if (!found) throw new AppError('NOT_FOUND');
+      assertStaffCanSeeFile(actor, found.file);
+      return page(found.rows, query.limit);
     },
 
     /** Checks access before a byte is read, then stores each part and commits its row. */

@@ -1,5 +1,5 @@
-import { and, eq, gt, lt } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/connection.ts';
+import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/connection.ts';
 import { firms, sessions, staffMembers } from '../../db/schema/index.ts';
 
 export type NewSession = typeof sessions.$inferInsert;
@@ -8,22 +8,55 @@ export async function insertSession(db: DbOrTx, session: NewSession) {
   await db.insert(sessions).values(session);
 }
 
-export async function findLiveSession(db: DbOrTx, idHash: string, now: Date) {
-  const [row] = await db
-    .select()
+/**
+ * The live session and, for a staff session, its active staff member and the firm setting the
+ * policy needs, in one round trip. A staff session whose member is inactive, gone or moved to
+ * another firm comes back with `staffId` null.
+ */
+function liveSessionQuery(db: Db) {
+  return db
+    .select({
+      userId: sessions.userId,
+      firmId: sessions.firmId,
+      kind: sessions.kind,
+      principalId: sessions.principalId,
+      csrfToken: sessions.csrfToken,
+      idToken: sessions.idToken,
+      lastSeenAt: sessions.lastSeenAt,
+      expiresAt: sessions.expiresAt,
+      staffId: staffMembers.id,
+      role: staffMembers.role,
+      settings: firms.settings,
+    })
     .from(sessions)
-    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)))
-    .limit(1);
-  return row;
+    .leftJoin(
+      staffMembers,
+      and(
+        eq(sessions.kind, 'staff'),
+        eq(staffMembers.id, sessions.principalId),
+        eq(staffMembers.firmId, sessions.firmId),
+        eq(staffMembers.active, true),
+      ),
+    )
+    .leftJoin(firms, eq(firms.id, staffMembers.firmId))
+    .where(
+      and(eq(sessions.idHash, sql.placeholder('idHash')), gt(sessions.expiresAt, sql.placeholder('now'))),
+    )
+    .limit(1)
+    .prepare('passerelle_live_session');
 }
 
-export async function findActiveStaffForSession(db: DbOrTx, staffId: string, firmId: string) {
-  const [row] = await db
-    .select({ staff: staffMembers, settings: firms.settings })
-    .from(staffMembers)
-    .innerJoin(firms, eq(firms.id, staffMembers.firmId))
-    .where(and(eq(staffMembers.id, staffId), eq(staffMembers.firmId, firmId), eq(staffMembers.active, true)))
-    .limit(1);
+// Built once per database: every signed-in request that misses the session cache runs it, and a
+// named statement is parsed and planned once per connection.
+const prepared = new WeakMap<Db, ReturnType<typeof liveSessionQuery>>();
+
+export async function findLiveSessionWithActor(db: Db, idHash: string, now: Date) {
+  let query = prepared.get(db);
+  if (!query) {
+    query = liveSessionQuery(db);
+    prepared.set(db, query);
+  }
+  const [row] = await query.execute({ idHash, now });
   return row;
 }
 
