@@ -1,15 +1,21 @@
 /**
- * Upload pipeline benchmark: the product's upload path (Fastify + @fastify/multipart + type check
- * + SHA-256 + fsync'd content-addressed write, docs/decisions/060) against a bare node:http server
- * piping the same request body to a file on the same disk, in the same run; then the pipeline
- * server's peak memory during one very large upload.
+ * Upload pipeline benchmark: the product's upload route, whole — the real server (buildApp) with a
+ * signed-in staff session, `POST /api/ged/folders/:folderId/documents`: access guard and CSRF,
+ * @fastify/multipart, name and type checks, SHA-256 (worker thread), fsync'd content-addressed
+ * write, then the document row, its version and its audit entry committed in one transaction
+ * (docs/decisions/060, 140) — against a bare node:http server piping the same request body to a
+ * file on the same disk, in the same run; then the pipeline server's peak memory during one very
+ * large upload.
  *
  *   npx tsx bench/upload-pipeline.bench.ts
- *   BENCH_SIZE_MIB=1024 BENCH_RUNS=3 BENCH_BIG_GB=5 npx tsx bench/upload-pipeline.bench.ts
+ *   BENCH_SIZE_MIB=1024 BENCH_RUNS=5 BENCH_BIG_GB=5 npx tsx bench/upload-pipeline.bench.ts
+ *
+ * The pipeline server runs on a fresh PostgreSQL database created for the run and dropped at the
+ * end (BENCH_DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/postgres),
+ * or with BENCH_DB=pglite on an in-memory PGlite inside the server process (its memory then counts
+ * in the server's RSS). BENCH_BIG_GB=0 skips the large upload.
  *
  * Goals: pipeline throughput ≥ 0.8 × bare; pipeline server peak RSS ≤ 200 MiB during a 5 GB upload.
- * Not measured here: session lookup and the database commit of the row (one indexed insert, constant
- * per upload, independent of the file's size).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,6 +26,8 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import type { UploadTarget } from './upload-server.ts';
 
 const GOALS = { ratio: 0.8, peakRssMiB: 200 };
 const MiB = 1024 * 1024;
@@ -27,41 +35,81 @@ const MiB = 1024 * 1024;
 const sizeMiB = Number(process.env.BENCH_SIZE_MIB ?? 1024);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const bigGB = Number(process.env.BENCH_BIG_GB ?? 5);
+const dbKind = process.env.BENCH_DB === 'pglite' ? 'pglite' : 'postgres';
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
 
-type Mode = 'pipeline' | 'bare' | 'bare-fsync';
+type Mode = 'pipeline' | 'pipeline-lib' | 'bare' | 'bare-fsync';
 
 interface Server {
   child: ChildProcess;
-  port: number;
+  target: UploadTarget;
+  /** The PostgreSQL database made for it, dropped when it stops. */
+  database?: string;
+}
+
+// --- fresh databases for the pipeline servers -------------------------------------------------
+
+async function admin<T>(task: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await task(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabase(): Promise<{ name: string; url: string }> {
+  const name = `passerelle_upload_bench_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await admin((client) => client.query(`create database "${name}"`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { name, url: url.toString() };
+}
+
+async function dropDatabase(name: string) {
+  await admin((client) => client.query(`drop database if exists "${name}" with (force)`));
 }
 
 async function startServer(mode: Mode, dir: string): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(benchDir, 'upload-server.ts'), mode, dir],
-    {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (chunk) => {
-      out += chunk;
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`${mode} server exited (${code})`)));
+  const database = mode === 'pipeline' && dbKind === 'postgres' ? await createDatabase() : undefined;
+  const args = [path.join(benchDir, 'upload-server.ts'), mode, dir, ...(database ? [database.url] : [])];
+  const child = spawn(process.execPath, [...profileArgs(mode), '--import', 'tsx', ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return { child, port };
+  try {
+    const target = await new Promise<UploadTarget>((resolve, reject) => {
+      let out = '';
+      child.stdout?.on('data', (chunk) => {
+        out += chunk;
+        const match = /^ready (.*)$/m.exec(out);
+        if (match) resolve(JSON.parse(match[1] as string) as UploadTarget);
+      });
+      child.once('exit', (code) => reject(new Error(`${mode} server exited (${code})`)));
+    });
+    return { child, target, ...(database ? { database: database.name } : {}) };
+  } catch (err) {
+    if (database) await dropDatabase(database.name);
+    throw err;
+  }
+}
+
+/** BENCH_CPU_PROF=<dir> profiles the pipeline server (--cpu-prof). */
+function profileArgs(mode: Mode): string[] {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir && mode === 'pipeline' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 async function stopServer(server: Server) {
-  const exited = new Promise((resolve) => server.child.once('exit', resolve));
-  server.child.kill('SIGTERM');
-  await exited;
+  if (server.child.exitCode === null && server.child.signalCode === null) {
+    const exited = new Promise((resolve) => server.child.once('exit', resolve));
+    server.child.kill('SIGTERM');
+    await exited;
+  }
+  if (server.database) await dropDatabase(server.database);
 }
 
 // --- the upload: a multipart body streamed from memory, a PDF header then random bytes ---------
@@ -97,7 +145,7 @@ function multipartUpload(fileBytes: number): { body: Readable; length: number } 
 }
 
 async function upload(
-  port: number,
+  target: UploadTarget,
   fileBytes: number,
 ): Promise<{ seconds: number; status: number; body: string }> {
   const { body, length } = multipartUpload(fileBytes);
@@ -106,11 +154,15 @@ async function upload(
     const request = http.request(
       {
         host: '127.0.0.1',
-        port,
+        port: target.port,
         method: 'POST',
-        path: '/upload',
+        path: target.path,
         agent: false,
-        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': length },
+        headers: {
+          ...target.headers,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+          'content-length': length,
+        },
       },
       (response) => {
         let text = '';
@@ -171,6 +223,32 @@ async function emptyDir(dir: string) {
   for (const entry of await readdir(dir)) await rm(path.join(dir, entry), { recursive: true, force: true });
 }
 
+/** What each server wrote: the bare files, or the pipeline's blob store (its rows stay). */
+const clearUploads = (mode: Mode, dir: string) =>
+  mode === 'pipeline' ? rm(path.join(dir, 'blobs'), { recursive: true, force: true }) : emptyDir(dir);
+
+/** pipeline-lib answers with ingestUpload's result: the stored blob. */
+function checkStoredLib(result: { status: number; body: string }, fileBytes: number) {
+  if (result.status !== 200) throw new Error(`pipeline-lib: HTTP ${result.status} ${result.body}`);
+  const { size } = JSON.parse(result.body) as { size: number };
+  if (size !== fileBytes) throw new Error(`pipeline-lib: stored ${size} bytes, sent ${fileBytes}`);
+}
+
+/** The bytes the server says it stored: the GED's document for the pipeline (201), else the file. */
+function checkStored(mode: Mode, result: { status: number; body: string }, fileBytes: number) {
+  if (mode !== 'pipeline') {
+    if (result.status !== 200) throw new Error(`${mode}: HTTP ${result.status} ${result.body}`);
+    return;
+  }
+  if (result.status !== 201) throw new Error(`${mode}: HTTP ${result.status} ${result.body}`);
+  const { results } = JSON.parse(result.body) as {
+    results: { ok: boolean; document?: { size: number; sha256: string } }[];
+  };
+  const size = results[0]?.document?.size;
+  if (results.length !== 1 || !results[0]?.ok || size !== fileBytes)
+    throw new Error(`${mode}: stored ${size} bytes, sent ${fileBytes}: ${result.body}`);
+}
+
 interface Measure {
   rates: number[];
   cpuPerGiB: number[];
@@ -194,8 +272,10 @@ async function compare(dir: string, fileBytes: number) {
       results.set(mode, { rates: [], cpuPerGiB: [] });
     }
     for (const mode of modes) {
-      await upload((servers.get(mode) as Server).port, 64 * MiB); // warm-up: JIT, first directories
-      await emptyDir(dirs.get(mode) as string);
+      // Warm-up: JIT, first directories, the hash thread, the database's first insert.
+      const result = await upload((servers.get(mode) as Server).target, 64 * MiB);
+      checkStored(mode, result, 64 * MiB);
+      await clearUploads(mode, dirs.get(mode) as string);
     }
     for (let run = 0; run < runs; run++) {
       for (let i = 0; i < modes.length; i++) {
@@ -203,12 +283,12 @@ async function compare(dir: string, fileBytes: number) {
         const server = servers.get(mode) as Server;
         const pid = server.child.pid as number;
         const cpuBefore = cpuSeconds(pid);
-        const result = await upload(server.port, fileBytes);
-        if (result.status !== 200) throw new Error(`${mode}: HTTP ${result.status} ${result.body}`);
+        const result = await upload(server.target, fileBytes);
+        checkStored(mode, result, fileBytes);
         const measure = results.get(mode) as Measure;
         measure.rates.push(fileBytes / MiB / result.seconds);
         measure.cpuPerGiB.push((cpuSeconds(pid) - cpuBefore) / (fileBytes / 1024 / MiB));
-        await emptyDir(dirs.get(mode) as string);
+        await clearUploads(mode, dirs.get(mode) as string);
       }
     }
     return modes.map((mode) => {
@@ -239,11 +319,32 @@ function sha256Throughput(): number {
   return (pool.length * 16) / MiB / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
+/** One very large upload into a fresh server, sampling its memory all along. */
+async function bigUpload(mode: 'pipeline' | 'pipeline-lib', dir: string, bigBytes: number) {
+  const server = await startServer(mode, dir);
+  try {
+    const idleMiB = readStatusKiB(server.child.pid as number, 'VmRSS') / 1024;
+    const sampler = sampleRss(server.child.pid as number);
+    const result = await upload(server.target, bigBytes);
+    const memory = sampler.stop();
+    if (mode === 'pipeline') checkStored(mode, result, bigBytes);
+    else checkStoredLib(result, bigBytes);
+    console.log(
+      `big upload ${bigGB} GB, ${mode.padEnd(12)}: ${(bigBytes / MiB / result.seconds).toFixed(0)} MiB/s, ` +
+        `server RSS idle ${idleMiB.toFixed(0)} MiB, peak ${memory.hwmMiB.toFixed(0)} MiB (VmHWM), ` +
+        `max sampled VmRSS ${memory.maxRssMiB.toFixed(0)} MiB, upload's own ` +
+        `${(memory.maxRssMiB - idleMiB).toFixed(0)} MiB (goal ≤ ${GOALS.peakRssMiB} MiB peak)`,
+    );
+  } finally {
+    await stopServer(server);
+  }
+}
+
 const dir = await mkdtemp(path.join(tmpdir(), 'passerelle-upload-bench-'));
 try {
   console.log(
     `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, node ${process.version}; data in ${dir}; ` +
-      `${sizeMiB} MiB upload × ${runs} runs per server; load average ${loadavg()
+      `${sizeMiB} MiB upload × ${runs} runs per server; pipeline database ${dbKind}; load average ${loadavg()
         .map((v) => v.toFixed(1))
         .join(' ')}`,
   );
@@ -267,25 +368,14 @@ try {
       .join(' ')}`,
   );
 
-  // One very large upload into a fresh pipeline server, sampling its memory all along.
   const bigBytes = Math.round(bigGB * 1e9);
-  const server = await startServer('pipeline', dir);
-  try {
-    const idleMiB = readStatusKiB(server.child.pid as number, 'VmRSS') / 1024;
-    const sampler = sampleRss(server.child.pid as number);
-    const result = await upload(server.port, bigBytes);
-    const memory = sampler.stop();
-    if (result.status !== 200) throw new Error(`big upload: HTTP ${result.status} ${result.body}`);
-    const stored = JSON.parse(result.body) as { size: number };
-    if (stored.size !== bigBytes) throw new Error(`big upload stored ${stored.size} bytes, sent ${bigBytes}`);
-    console.log(
-      `big upload ${bigGB} GB: ${(bigBytes / MiB / result.seconds).toFixed(0)} MiB/s, ` +
-        `server RSS idle ${idleMiB.toFixed(0)} MiB, peak ${memory.hwmMiB.toFixed(0)} MiB (VmHWM), ` +
-        `max sampled VmRSS ${memory.maxRssMiB.toFixed(0)} MiB ` +
-        `(goal ≤ ${GOALS.peakRssMiB})`,
-    );
-  } finally {
-    await stopServer(server);
+  if (bigBytes > 0) {
+    for (const mode of ['pipeline', 'pipeline-lib'] as const) {
+      const bigDir = path.join(dir, `big-${mode}`);
+      await mkdir(bigDir);
+      await bigUpload(mode, bigDir, bigBytes);
+      await rm(bigDir, { recursive: true, force: true });
+    }
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

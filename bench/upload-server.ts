@@ -2,32 +2,122 @@
  * The servers compared by upload-pipeline.bench.ts, each run in a child process of its own so its
  * memory can be read from /proc:
  *
- *   tsx bench/upload-server.ts pipeline <dir>    Fastify + @fastify/multipart + ingestUpload -> DiskBlobStore
+ *   tsx bench/upload-server.ts pipeline <dir> [postgres-url]
+ *       the real server (buildApp, as `npm start` builds it), DATA_DIR=<dir>, on a fresh database:
+ *       the PostgreSQL database named by the URL (created empty by the parent, which also drops
+ *       it), or, without a URL, an in-memory PGlite. Migrates it, seeds one firm, one
+ *       administrator, one client file and one GED folder, and signs the administrator in.
+ *   tsx bench/upload-server.ts pipeline-lib <dir>
+ *       the upload path alone, for its memory: Fastify + @fastify/multipart + ingestUpload ->
+ *       DiskBlobStore (no session, no database, none of the app's other modules)
  *   tsx bench/upload-server.ts bare <dir>        node:http piping the request body to a file
  *   tsx bench/upload-server.ts bare-fsync <dir>  the same, fsyncing the file before answering
  *
- * Prints `listening <port>` once ready.
+ * Prints one line `ready {"port":…,"path":…,"headers":{…}}`: where to POST the multipart body and
+ * with which headers (the pipeline's session cookie and CSRF token).
  */
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import multipart from '@fastify/multipart';
-import Fastify from 'fastify';
-import { AppError } from '../apps/server/src/lib/errors.ts';
-import { DiskBlobStore } from '../apps/server/src/lib/storage/disk-blob-store.ts';
-import { ingestUpload } from '../apps/server/src/lib/uploads/ingest.ts';
-import { installErrorHandler } from '../apps/server/src/plugins/error-handler.ts';
 
-const [mode, dir] = process.argv.slice(2);
-if (dir === undefined || !['pipeline', 'bare', 'bare-fsync'].includes(mode ?? '')) {
-  console.error('usage: upload-server.ts pipeline|bare|bare-fsync <dir>');
+const [mode, dir, databaseUrl] = process.argv.slice(2);
+if (dir === undefined || !['pipeline', 'pipeline-lib', 'bare', 'bare-fsync'].includes(mode ?? '')) {
+  console.error('usage: upload-server.ts pipeline <dir> [postgres-url] | pipeline-lib|bare|bare-fsync <dir>');
   process.exit(2);
 }
 const maxBytes = 64 * 1024 ** 3;
 
-async function startPipeline(): Promise<number> {
+export interface UploadTarget {
+  port: number;
+  path: string;
+  headers: Record<string, string>;
+}
+
+let shutdown: () => Promise<void> = async () => {};
+
+async function startPipeline(): Promise<UploadTarget> {
+  // Imported here only: the bare servers stay bare (their memory and start-up hold no app code).
+  const { buildApp } = await import('../apps/server/src/app.ts');
+  const { loadConfig } = await import('../apps/server/src/config.ts');
+  const { openDatabase, runMigrations } = await import('../apps/server/src/db/connection.ts');
+  const { clientFiles, firms, gedFolders, staffMembers, users } = await import(
+    '../apps/server/src/db/schema/index.ts'
+  );
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: 'http://127.0.0.1:3999',
+    DATA_DIR: dir as string,
+    LOG_LEVEL: 'silent',
+    DEMO_DATA: 'false',
+    UPLOAD_MAX_BYTES: String(maxBytes),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  });
+  const database = await openDatabase(
+    databaseUrl ? { kind: 'postgres', url: databaseUrl, poolSize: 5 } : { kind: 'pglite' },
+  );
+  await runMigrations(database);
+  const { app, ctx } = await buildApp({ config, database, startWorkers: false, logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  shutdown = async () => {
+    await app.close();
+    await database.close();
+  };
+
+  const db = ctx.db;
+  const tag = randomBytes(4).toString('hex');
+  const [firm] = await db
+    .insert(firms)
+    .values({ slug: `bench-${tag}`, name: 'Cabinet Bench' })
+    .returning();
+  const [user] = await db
+    .insert(users)
+    .values({ issuer: 'https://idp.bench', subject: `admin-${tag}`, email: `admin-${tag}@bench.test` })
+    .returning();
+  if (!firm || !user) throw new Error('seed failed');
+  const [staff] = await db
+    .insert(staffMembers)
+    .values({
+      firmId: firm.id,
+      userId: user.id,
+      email: user.email as string,
+      firstName: 'Camille',
+      lastName: 'Martin',
+      role: 'administrateur',
+    })
+    .returning();
+  const [file] = await db
+    .insert(clientFiles)
+    .values({ firmId: firm.id, code: 'CLI00001', name: 'Boulangerie Dupont' })
+    .returning();
+  if (!staff || !file) throw new Error('seed failed');
+  const [folder] = await db
+    .insert(gedFolders)
+    .values({ firmId: firm.id, fileId: file.id, name: 'Relevés bancaires' })
+    .returning();
+  if (!folder) throw new Error('seed failed');
+  const session = await ctx.sessions.start({
+    userId: user.id,
+    firmId: firm.id,
+    kind: 'staff',
+    principalId: staff.id,
+  });
+  return {
+    port: (app.server.address() as AddressInfo).port,
+    path: `/api/ged/folders/${folder.id}/documents`,
+    headers: { cookie: `${app.sessionCookieName}=${session.token}`, 'x-csrf-token': session.csrfToken },
+  };
+}
+
+async function startPipelineLib(): Promise<UploadTarget> {
+  const { default: Fastify } = await import('fastify');
+  const { default: multipart } = await import('@fastify/multipart');
+  const { AppError } = await import('../apps/server/src/lib/errors.ts');
+  const { DiskBlobStore } = await import('../apps/server/src/lib/storage/disk-blob-store.ts');
+  const { ingestUpload } = await import('../apps/server/src/lib/uploads/ingest.ts');
+  const { installErrorHandler } = await import('../apps/server/src/plugins/error-handler.ts');
   const store = DiskBlobStore.inDataDir(dir as string);
   const app = Fastify({ logger: false });
   installErrorHandler(app);
@@ -38,13 +128,14 @@ async function startPipeline(): Promise<number> {
     return ingestUpload(store, file, { maxBytes });
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return (app.server.address() as AddressInfo).port;
+  shutdown = () => app.close();
+  return { port: (app.server.address() as AddressInfo).port, path: '/upload', headers: {} };
 }
 
-async function startBare(fsync: boolean): Promise<number> {
+async function startBare(fsync: boolean): Promise<UploadTarget> {
   let n = 0;
   const server = http.createServer((req, res) => {
-    // The same 1 MiB write buffer as DiskBlobStore, so the comparison isolates the pipeline's own work.
+    // A 1 MiB write buffer: what arrives during a write goes out together (writev).
     const out = createWriteStream(path.join(dir as string, `bare-${process.pid}-${n++}.bin`), {
       flush: fsync,
       highWaterMark: 1024 * 1024,
@@ -59,11 +150,20 @@ async function startBare(fsync: boolean): Promise<number> {
   });
   server.requestTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
+  return { port: (server.address() as AddressInfo).port, path: '/upload', headers: {} };
 }
 
-const port = mode === 'pipeline' ? await startPipeline() : await startBare(mode === 'bare-fsync');
-process.stdout.write(`listening ${port}\n`);
+const target =
+  mode === 'pipeline'
+    ? await startPipeline()
+    : mode === 'pipeline-lib'
+      ? await startPipelineLib()
+      : await startBare(mode === 'bare-fsync');
+process.stdout.write(`ready ${JSON.stringify(target)}\n`);
 
-// A clean exit on SIGTERM/SIGINT (lets `--cpu-prof` write its profile).
-for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => process.exit(0));
+// A clean exit on SIGTERM/SIGINT (closes the database; lets `--cpu-prof` write its profile).
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    shutdown().finally(() => process.exit(0));
+  });
+}

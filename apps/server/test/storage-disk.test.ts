@@ -17,6 +17,17 @@ describeBlobStoreContract('disk', async () => {
   return { store, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
 });
 
+// Tiny buffers: every test of the contract crosses many buffer boundaries and write-back syncs.
+describeBlobStoreContract('disk, 1 KiB buffers', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-blobs-'));
+  const store = new DiskBlobStore(path.join(dir, 'blobs'), {
+    slotBytes: 1024,
+    slots: 3,
+    syncEveryBytes: 8192,
+  });
+  return { store, dispose: () => fs.rm(dir, { recursive: true, force: true }) };
+});
+
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));

@@ -1,8 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import fs from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   assertBlobKey,
@@ -14,9 +13,34 @@ import {
   type PutOptions,
   type PutResult,
 } from './blob-store.ts';
+import { BlobWriter, type BlobWriterOptions } from './blob-writer.ts';
+import { Sha256Pool } from './sha256-pool.ts';
 
 const shardPattern = /^[0-9a-f]{2}$/;
 const tempSuffix = '.part';
+
+export interface DiskBlobStoreOptions {
+  /** Where the SHA-256 is computed; by default one pool shared by every store of the process. */
+  hasher?: Sha256Pool;
+  slotBytes?: number;
+  slots?: number;
+  syncEveryBytes?: number;
+}
+
+/** Measured in docs/benchmarks-upload.md; see docs/decisions/140. */
+export const defaultWriteOptions = {
+  slotBytes: 1024 * 1024,
+  slots: 4,
+  syncEveryBytes: 32 * 1024 * 1024,
+} as const;
+
+let sharedPool: Sha256Pool | undefined;
+
+/** The process's hash threads, started at the first upload. */
+export function sharedSha256Pool(): Sha256Pool {
+  sharedPool ??= new Sha256Pool();
+  return sharedPool;
+}
 
 /**
  * Blobs on the local filesystem: `<root>/aa/bb/<sha256>`, written through `<root>/tmp/` (same
@@ -26,14 +50,24 @@ export class DiskBlobStore implements BlobStore {
   readonly root: string;
   readonly tempDir: string;
   private readonly locks = new KeyedLock();
+  private readonly hasher: Sha256Pool;
+  private readonly writeOptions: Omit<BlobWriterOptions, 'maxBytes'>;
 
-  constructor(root: string) {
+  constructor(root: string, options: DiskBlobStoreOptions = {}) {
     this.root = path.resolve(root);
     this.tempDir = path.join(this.root, 'tmp');
+    this.hasher = options.hasher ?? sharedSha256Pool();
+    this.writeOptions = {
+      slotBytes: options.slotBytes ?? defaultWriteOptions.slotBytes,
+      slots: options.slots ?? defaultWriteOptions.slots,
+      syncEveryBytes: options.syncEveryBytes ?? defaultWriteOptions.syncEveryBytes,
+    };
+    if (!(this.writeOptions.slotBytes >= 1 && this.writeOptions.slots >= 1))
+      throw new TypeError('slotBytes and slots must be at least 1');
   }
 
-  static inDataDir(dataDir: string): DiskBlobStore {
-    return new DiskBlobStore(path.join(dataDir, 'blobs'));
+  static inDataDir(dataDir: string, options: DiskBlobStoreOptions = {}): DiskBlobStore {
+    return new DiskBlobStore(path.join(dataDir, 'blobs'), options);
   }
 
   async put(source: Readable, { maxBytes }: PutOptions): Promise<PutResult> {
@@ -45,33 +79,21 @@ export class DiskBlobStore implements BlobStore {
     // Until pipeline() listens, a failing source must not become an uncaught exception;
     // pipeline() still sees the error (the source is then destroyed and errored).
     source.on('error', ignoreError);
+    let file: FileHandle | undefined;
+    let writer: BlobWriter | undefined;
     try {
       await this.ensureDir(this.tempDir);
-      const hash = createHash('sha256');
-      let size = 0;
-      const meter = new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          size += chunk.length;
-          if (size > maxBytes) {
-            callback(new BlobStoreError('TOO_LARGE', `blob exceeds ${maxBytes} bytes`));
-            return;
-          }
-          hash.update(chunk);
-          callback(null, chunk);
-        },
-      });
-      // 'wx': never reuse a name; flush: fsync the data before close (pipeline waits for close).
-      // A 1 MiB buffer lets chunks arriving during a write go out together (writev) instead of
-      // pausing the socket after every 16 KiB.
-      const out = createWriteStream(tempPath, {
-        flags: 'wx',
-        mode: 0o640,
-        flush: true,
-        highWaterMark: 1024 * 1024,
-      });
-      await pipeline(source, meter, out);
-
-      const sha256 = hash.digest('hex');
+      // 'wx': never reuse a name.
+      file = await fs.open(tempPath, 'wx', 0o640);
+      writer = new BlobWriter(file, this.hasher.begin(), { maxBytes, ...this.writeOptions });
+      // Resolves once every byte is written, hashed and fsynced (BlobWriter's final step).
+      await pipeline(source, writer);
+      const sha256 = writer.digest;
+      if (sha256 === undefined) throw new Error('blob writer finished without a digest');
+      const { size } = writer;
+      writer.recycle();
+      await file.close();
+      file = undefined;
       const finalPath = this.pathOf(sha256);
       const created = await this.locks.run(sha256, () => this.publish(tempPath, finalPath));
       return { key: sha256, sha256, size, created };
@@ -80,6 +102,9 @@ export class DiskBlobStore implements BlobStore {
       throw err;
     } finally {
       source.off('error', ignoreError);
+      // Never close the file under a write still running on the thread pool.
+      await writer?.settled();
+      await file?.close().catch(ignoreError);
       await fs.rm(tempPath, { force: true });
     }
   }

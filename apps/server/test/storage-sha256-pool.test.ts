@@ -1,0 +1,284 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { chunked, listAll, readAll, sha256 } from '../src/lib/storage/blob-store.contract.ts';
+import { DiskBlobStore, type DiskBlobStoreOptions } from '../src/lib/storage/disk-blob-store.ts';
+import { HashWorkerError, Sha256Pool } from '../src/lib/storage/sha256-pool.ts';
+
+let dir: string;
+const pools: Sha256Pool[] = [];
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'passerelle-sha256-pool-'));
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await Promise.all(pools.splice(0).map((pool) => pool.close()));
+});
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+function pool(options: ConstructorParameters<typeof Sha256Pool>[0] = {}): Sha256Pool {
+  const created = new Sha256Pool(options);
+  pools.push(created);
+  return created;
+}
+
+let stores = 0;
+function store(options: DiskBlobStoreOptions): DiskBlobStore {
+  return new DiskBlobStore(path.join(dir, `store-${stores++}`), options);
+}
+
+async function expectNothingStored(s: DiskBlobStore) {
+  expect(await listAll(s)).toEqual([]);
+  expect(await fs.readdir(s.tempDir).catch(() => [])).toEqual([]);
+}
+
+/** A worker script that hashes like the real one, except on buffers starting with a marker byte. */
+async function faultyWorker(): Promise<URL> {
+  const file = path.join(dir, 'faulty-worker.mjs');
+  await fs.writeFile(
+    file,
+    `
+import { createHash } from 'node:crypto';
+import { parentPort } from 'node:worker_threads';
+const hashes = new Map();
+parentPort.on('message', (m) => {
+  if (m.op === 'update') {
+    const first = new Uint8Array(m.buffer, 0, m.length)[0];
+    if (first === 0xee) process.exit(3);
+    if (first === 0xef) throw new Error('hash thread bug');
+    if (first === 0xed) return; // never answers: a stuck hash
+    if (first === 0xec) return parentPort.postMessage({ op: 'failed', job: m.job, message: 'bad bytes' });
+    if (!hashes.has(m.job)) hashes.set(m.job, createHash('sha256'));
+    hashes.get(m.job).update(new Uint8Array(m.buffer, 0, m.length));
+    parentPort.postMessage({ op: 'updated', job: m.job, seq: m.seq });
+  } else if (m.op === 'digest') {
+    const hash = hashes.get(m.job) ?? createHash('sha256');
+    hashes.delete(m.job);
+    parentPort.postMessage({ op: 'digest', job: m.job, hex: hash.digest('hex') });
+  } else hashes.delete(m.job);
+});
+`,
+  );
+  return pathToFileURL(file);
+}
+
+/** `count` bytes, random, whose slot number `at` (of `slotBytes`) starts with `marker`. */
+function markedContent(count: number, slotBytes: number, at: number, marker: number): Buffer {
+  const content = randomBytes(count);
+  // Only the chosen buffer starts with one of the faulty worker's markers (0xec–0xef).
+  for (let i = 0; i < count; i += slotBytes) if ((content[i] as number) >= 0xec) content[i] = 0;
+  content[at * slotBytes] = marker;
+  return content;
+}
+
+describe('Sha256Pool', () => {
+  it('gives the digest of createHash for any split of the bytes', async () => {
+    const hasher = pool();
+    const slot = new SharedArrayBuffer(4096);
+    const view = new Uint8Array(slot);
+    for (const size of [0, 1, 63, 64, 65, 4095, 4096, 4097, 100_000]) {
+      const content = randomBytes(size);
+      const job = hasher.begin();
+      for (let offset = 0; offset < size; offset += 4096) {
+        const part = content.subarray(offset, offset + 4096);
+        view.set(part);
+        await job.update(slot, part.length);
+      }
+      expect(await job.digest()).toBe(sha256(content));
+    }
+  });
+
+  it('keeps interleaved jobs apart and starts threads only up to its bound', async () => {
+    const hasher = pool({ maxWorkers: 2 });
+    const contents = Array.from({ length: 5 }, () => randomBytes(50_000));
+    const jobs = contents.map(() => hasher.begin());
+    expect(hasher.size).toBe(2);
+    const slots = contents.map(() => new SharedArrayBuffer(10_000));
+    for (let offset = 0; offset < 50_000; offset += 10_000) {
+      await Promise.all(
+        contents.map((content, i) => {
+          new Uint8Array(slots[i] as SharedArrayBuffer).set(content.subarray(offset, offset + 10_000));
+          return jobs[i]?.update(slots[i] as SharedArrayBuffer, 10_000);
+        }),
+      );
+    }
+    expect(await Promise.all(jobs.map((job) => job.digest()))).toEqual(contents.map(sha256));
+  });
+
+  it('refuses bad arguments and a finished job', async () => {
+    const hasher = pool();
+    const job = hasher.begin();
+    await expect(job.update(new ArrayBuffer(8) as unknown as SharedArrayBuffer, 8)).rejects.toThrow(
+      TypeError,
+    );
+    await expect(job.update(new SharedArrayBuffer(8), 9)).rejects.toThrow(RangeError);
+    await expect(job.update(new SharedArrayBuffer(8), -1)).rejects.toThrow(TypeError);
+    expect(await job.digest()).toBe(sha256(Buffer.alloc(0)));
+    await expect(job.update(new SharedArrayBuffer(8), 8)).rejects.toThrow(HashWorkerError);
+    await expect(job.digest()).rejects.toThrow(HashWorkerError);
+  });
+
+  it('fails the jobs of a thread that dies, and the next job gets a new thread', async () => {
+    const hasher = pool({ workerUrl: await faultyWorker() });
+    const slot = new SharedArrayBuffer(16);
+    const job = hasher.begin();
+    new Uint8Array(slot)[0] = 0xee;
+    await expect(job.update(slot, 16)).rejects.toThrow(HashWorkerError);
+    await expect(job.digest()).rejects.toThrow(HashWorkerError);
+
+    const next = hasher.begin();
+    new Uint8Array(slot).set(Buffer.from('facture de mars'));
+    await next.update(slot, 15);
+    expect(await next.digest()).toBe(sha256(Buffer.from('facture de mars')));
+  });
+
+  it('reports a hash failed in the worker (real worker script) as a HashWorkerError', async () => {
+    const hasher = pool();
+    const job = hasher.begin();
+    // A detached-looking message the real worker cannot hash: it answers 'failed', it does not die.
+    const worker = (hasher as unknown as { threads: { worker: import('node:worker_threads').Worker }[] })
+      .threads[0]?.worker;
+    expect(worker).toBeDefined();
+    const failed = new Promise((resolve) => worker?.once('message', resolve));
+    worker?.postMessage({ op: 'bogus', job: 999_999 });
+    expect(await failed).toMatchObject({ op: 'failed', job: 999_999 });
+    // The thread is still alive and the job in progress is unaffected.
+    const slot = new SharedArrayBuffer(4);
+    new Uint8Array(slot).set([1, 2, 3, 4]);
+    await job.update(slot, 4);
+    expect(await job.digest()).toBe(sha256(Buffer.from([1, 2, 3, 4])));
+  });
+});
+
+describe('DiskBlobStore with the worker hash', () => {
+  const small = { slotBytes: 4096, slots: 2, syncEveryBytes: 16_384 };
+
+  it('stores under the digest of createHash for sizes around the buffer boundaries and odd chunks', async () => {
+    const s = store({ ...small, hasher: pool() });
+    const sizes = [0, 1, 4095, 4096, 4097, 8191, 8192, 8193, 3 * 4096, 50_001];
+    for (let i = 0; i < 20; i++) sizes.push(Math.floor(Math.random() * 200_000));
+    for (const size of sizes) {
+      const content = randomBytes(size);
+      const chunk = 1 + Math.floor(Math.random() * 9000);
+      const result = await s.put(chunked(content, chunk), { maxBytes: size });
+      expect(result.key).toBe(createHash('sha256').update(content).digest('hex'));
+      expect(result.size).toBe(size);
+      expect((await readAll(await s.get(result.key))).equals(content)).toBe(true);
+    }
+    expect(await fs.readdir(s.tempDir)).toEqual([]);
+  });
+
+  it('stores with the default buffers (1 MiB) across their boundaries', async () => {
+    const s = store({});
+    for (const size of [1024 * 1024 - 1, 1024 * 1024, 4 * 1024 * 1024 + 1, 9 * 1024 * 1024 + 12_345]) {
+      const content = randomBytes(size);
+      const result = await s.put(chunked(content, 65_536), { maxBytes: size });
+      expect(result.key).toBe(sha256(content));
+      expect((await readAll(await s.get(result.key))).equals(content)).toBe(true);
+    }
+  });
+
+  for (const [marker, how] of [
+    [0xee, 'exits'],
+    [0xef, 'throws'],
+    [0xec, 'reports a failure'],
+  ] as const) {
+    it(`refuses the upload and stores nothing when the hash thread ${how} midway`, async () => {
+      const hasher = pool({ workerUrl: await faultyWorker() });
+      const s = store({ ...small, hasher });
+      const content = markedContent(100_000, small.slotBytes, 5, marker);
+      const source = chunked(content, 3000);
+      await expect(s.put(source, { maxBytes: 1_000_000 })).rejects.toThrow(HashWorkerError);
+      expect(source.destroyed).toBe(true);
+      await expectNothingStored(s);
+      // The store keeps working with a fresh thread.
+      const fine = markedContent(20_000, small.slotBytes, 0, 0x41);
+      expect((await s.put(chunked(fine, 3000), { maxBytes: 1_000_000 })).key).toBe(sha256(fine));
+    });
+  }
+
+  it('stops reading while the hash is stuck (bounded memory), then refuses when the pool stops', async () => {
+    const hasher = pool({ workerUrl: await faultyWorker() });
+    const s = store({ ...small, hasher });
+    let produced = 0;
+    const endless = new Readable({
+      read() {
+        produced += 1000;
+        this.push(Buffer.alloc(1000, 0xed)); // every buffer starts with the "stuck" marker
+      },
+    });
+    const pending = s.put(endless, { maxBytes: 1e12 });
+    const outcome = pending.then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(produced).toBeGreaterThan(small.slots * small.slotBytes);
+    // Two buffers held by the stuck hash, the writer's own queue (one buffer) and the source's.
+    expect(produced).toBeLessThanOrEqual(small.slots * small.slotBytes + small.slotBytes + 16_384 + 2000);
+    await hasher.close();
+    expect(await outcome).toBeInstanceOf(HashWorkerError);
+    expect(endless.destroyed).toBe(true);
+    await expectNothingStored(s);
+  });
+
+  it('refuses when the pool is closed before the upload', async () => {
+    const hasher = pool();
+    await hasher.close();
+    const s = store({ hasher });
+    const source = Readable.from([Buffer.from('relevé')]);
+    await expect(s.put(source, { maxBytes: 100 })).rejects.toThrow(HashWorkerError);
+    expect(source.destroyed).toBe(true);
+    await expectNothingStored(s);
+  });
+
+  it('refuses and stores nothing when a disk write fails, then works again', async () => {
+    const s = store({ ...small, hasher: pool() });
+    const probe = await fs.open(path.join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const original = prototype.write;
+    let calls = 0;
+    vi.spyOn(prototype, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      if (++calls === 3) return Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
+      return original.apply(this, args);
+    });
+    await expect(s.put(chunked(randomBytes(100_000), 5000), { maxBytes: 1e6 })).rejects.toThrow('EIO');
+    await expectNothingStored(s);
+    const content = randomBytes(30_000);
+    expect((await s.put(chunked(content, 5000), { maxBytes: 1e6 })).key).toBe(sha256(content));
+  });
+
+  it('writes back ahead every syncEveryBytes, and only fsyncs at the end when it is 0', async () => {
+    const probe = await fs.open(path.join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as {
+      datasync: () => Promise<void>;
+      sync: () => Promise<void>;
+    };
+    await probe.close();
+    const datasync = vi.spyOn(prototype, 'datasync');
+    const sync = vi.spyOn(prototype, 'sync');
+    const content = randomBytes(200_000);
+
+    const ahead = store({ ...small, hasher: pool() });
+    expect((await ahead.put(chunked(content, 4000), { maxBytes: 1e6 })).key).toBe(sha256(content));
+    expect(datasync.mock.calls.length).toBeGreaterThan(0);
+    // The final fsync of the file, then the directory's (publish).
+    expect(sync.mock.calls.length).toBeGreaterThanOrEqual(2);
+
+    datasync.mockClear();
+    sync.mockClear();
+    const atEnd = store({ ...small, syncEveryBytes: 0, hasher: pool() });
+    const other = randomBytes(200_000);
+    expect((await atEnd.put(chunked(other, 4000), { maxBytes: 1e6 })).key).toBe(sha256(other));
+    expect(datasync).not.toHaveBeenCalled();
+    expect(sync.mock.calls.length).toBeGreaterThanOrEqual(2);
+  });
+});
