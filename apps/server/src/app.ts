@@ -1,12 +1,12 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { AppContext } from './context.ts';
 import type { Database } from './db/connection.ts';
+import { installSecurityHeaders, securityHeaderOptions } from './lib/security-headers.ts';
 import { DiskBlobStore } from './lib/storage/disk-blob-store.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { clientSpaceRoutes } from './modules/client-space/client-space.routes.ts';
@@ -82,28 +82,8 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   installErrorHandler(app);
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        connectSrc: ["'self'"],
-        frameSrc: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: [
-          "'self'",
-          ...(config.identity.kind === 'external' ? [new URL(config.identity.issuer).origin] : []),
-        ],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        upgradeInsecureRequests: config.secureCookies ? [] : null,
-      },
-    },
-    strictTransportSecurity: config.secureCookies,
-    crossOriginEmbedderPolicy: false,
-  });
+  // helmet's headers, computed once (they are the same on every response; decision 121).
+  installSecurityHeaders(app, securityHeaderOptions(config));
   await app.register(rateLimit, { global: false });
   await app.register(sessionPlugin, { config, sessions: ctx.sessions });
   await app.register(accessGuardPlugin, { config });

@@ -3,8 +3,8 @@ import { gedDocumentPageSchema } from '@passerelle/contracts/ged';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firms, gedDocuments } from '../src/db/schema/index.ts';
-import { insertDocument, insertFolder } from '../src/modules/ged/ged.repository.ts';
-import { encodeCursor, ensureFolders } from '../src/modules/ged/ged.service.ts';
+import { findDocument, insertDocument, insertFolder } from '../src/modules/ged/ged.repository.ts';
+import { encodeCursor, ensureFolders, toDocument } from '../src/modules/ged/ged.service.ts';
 import { buildTestApp, type TestApp } from './support/app.ts';
 import { createFile, createFirm, signInAsStaff } from './support/factories.ts';
 
@@ -117,6 +117,37 @@ describe('a folder’s page of documents', () => {
       addedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       version: 1,
     });
+  });
+
+  it('sends each document exactly as the document routes describe it (built in SQL, not from the row)', async () => {
+    const folder = await insertFolder(t.ctx.db, { firmId, fileId, parentId: null, name: 'Formats' });
+    if (!folder) throw new Error('folder not created');
+    const odd = await addDocument(folder, 'Relevé "n°1" \\ 2025\n\u2028 été 🧾 <b>.pdf');
+    const plain = await addDocument(folder, 'plain.pdf');
+    await t.ctx.db
+      .update(gedDocuments)
+      .set({
+        fiscalYear: 2024,
+        visibleToClient: true,
+        version: 3,
+        addedAt: new Date('2025-03-04T05:06:07.089Z'),
+      })
+      .where(eq(gedDocuments.id, plain.id));
+    const res = await list(admin, folder.id);
+    expect(res.statusCode).toBe(200);
+    const expected = [];
+    for (const { id } of [odd, plain]) {
+      const row = await findDocument(t.ctx.db, firmId, id);
+      if (!row) throw new Error('document not found');
+      expected.push(toDocument(row));
+    }
+    const body = res.json();
+    expect(body.nextCursor).toBeNull();
+    expect(body.items).toHaveLength(2);
+    expect(body.items).toEqual(expect.arrayContaining(expected));
+    expect(expected[1]).toMatchObject({ fiscalYear: 2024, version: 3, addedAt: '2025-03-04T05:06:07.089Z' });
+    expect(res.body).not.toContain('blobKey');
+    expect(res.body).not.toContain('firmId');
   });
 
   it('answers an empty folder with an empty page, and a cursor past the end likewise', async () => {

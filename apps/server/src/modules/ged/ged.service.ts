@@ -296,7 +296,13 @@ export function createGedService(ctx: AppContext) {
       });
       if (!found) throw new AppError('NOT_FOUND');
       assertStaffCanSeeFile(actor, found.file);
-      return page(found.rows, query.limit);
+      // The documents come as the API sends them (the repository builds them in SQL).
+      const items = found.documents.slice(0, query.limit);
+      const last = items[items.length - 1];
+      return {
+        items,
+        nextCursor: found.documents.length > query.limit && last ? encodeCursor([last.name, last.id]) : null,
+      };
     },
 
     /** Checks access before a byte is read, then stores each part and commits its row. */
