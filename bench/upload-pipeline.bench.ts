@@ -42,6 +42,11 @@ const repoRoot = path.resolve(benchDir, '..');
 
 type Mode = 'pipeline' | 'pipeline-lib' | 'bare' | 'bare-fsync';
 
+/** BENCH_MODES=bare,bare-fsync,pipeline,pipeline-lib adds the upload path alone to the comparison. */
+const compareModes = (process.env.BENCH_MODES ?? 'bare,bare-fsync,pipeline').split(',') as Mode[];
+for (const mode of ['bare', 'pipeline'] as const)
+  if (!compareModes.includes(mode)) throw new Error(`BENCH_MODES must include ${mode}`);
+
 interface Server {
   child: ChildProcess;
   target: UploadTarget;
@@ -97,10 +102,10 @@ async function startServer(mode: Mode, dir: string): Promise<Server> {
   }
 }
 
-/** BENCH_CPU_PROF=<dir> profiles the pipeline server (--cpu-prof). */
+/** BENCH_CPU_PROF=<dir> profiles the pipeline servers (--cpu-prof). */
 function profileArgs(mode: Mode): string[] {
   const dir = process.env.BENCH_CPU_PROF;
-  return dir && mode === 'pipeline' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  return dir && mode.startsWith('pipeline') ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 async function stopServer(server: Server) {
@@ -236,6 +241,7 @@ function checkStoredLib(result: { status: number; body: string }, fileBytes: num
 
 /** The bytes the server says it stored: the GED's document for the pipeline (201), else the file. */
 function checkStored(mode: Mode, result: { status: number; body: string }, fileBytes: number) {
+  if (mode === 'pipeline-lib') return checkStoredLib(result, fileBytes);
   if (mode !== 'pipeline') {
     if (result.status !== 200) throw new Error(`${mode}: HTTP ${result.status} ${result.body}`);
     return;
@@ -259,7 +265,7 @@ interface Measure {
  * neighbour on the machine slows all of them alike.
  */
 async function compare(dir: string, fileBytes: number) {
-  const modes: Mode[] = ['bare', 'bare-fsync', 'pipeline'];
+  const modes = compareModes;
   const servers = new Map<Mode, Server>();
   const dirs = new Map<Mode, string>();
   const results = new Map<Mode, Measure>();
@@ -357,11 +363,16 @@ try {
         `server CPU ${r.cpu.toFixed(2)} s/GiB  peak RSS ${r.hwmMiB.toFixed(0)} MiB`,
     );
   }
-  const byMode = (mode: Mode) => rows.find((r) => r.mode === mode) as (typeof rows)[number];
-  const ratio = byMode('pipeline').median / byMode('bare').median;
-  const ratioFsync = byMode('pipeline').median / byMode('bare-fsync').median;
-  console.log(`ratio pipeline / bare       ${ratio.toFixed(2)} (goal ≥ ${GOALS.ratio})`);
-  console.log(`ratio pipeline / bare-fsync ${ratioFsync.toFixed(2)}`);
+  const medianOf = (mode: Mode) => rows.find((r) => r.mode === mode)?.median;
+  const bare = medianOf('bare') as number;
+  console.log(
+    `ratio pipeline / bare       ${((medianOf('pipeline') as number) / bare).toFixed(2)} (goal ≥ ${GOALS.ratio})`,
+  );
+  const fsynced = medianOf('bare-fsync');
+  if (fsynced !== undefined)
+    console.log(`ratio pipeline / bare-fsync ${((medianOf('pipeline') as number) / fsynced).toFixed(2)}`);
+  const lib = medianOf('pipeline-lib');
+  if (lib !== undefined) console.log(`ratio pipeline-lib / bare   ${(lib / bare).toFixed(2)}`);
   console.log(
     `load average after: ${loadavg()
       .map((v) => v.toFixed(1))

@@ -46,23 +46,42 @@ async function faultyWorker(): Promise<URL> {
     file,
     `
 import { createHash } from 'node:crypto';
+import { readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 const hashes = new Map();
+function bytesOf(m) {
+  if (m.op === 'update') return new Uint8Array(m.buffer, 0, m.length);
+  const bytes = Buffer.alloc(m.length);
+  let done = 0;
+  while (done < m.length) done += readSync(m.fd, bytes, done, m.length - done, m.position + done);
+  return bytes;
+}
+// Like the real worker: after reporting a failure, a job's queued updates are ignored (its file
+// may already be closed), until the main thread drops it.
+const failed = new Set();
 parentPort.on('message', (m) => {
-  if (m.op === 'update') {
-    const first = new Uint8Array(m.buffer, 0, m.length)[0];
+  if ((m.op === 'update' || m.op === 'update-file') && failed.has(m.job)) return;
+  if (m.op === 'update' || m.op === 'update-file') {
+    const bytes = bytesOf(m);
+    const first = bytes[0];
     if (first === 0xee) process.exit(3);
     if (first === 0xef) throw new Error('hash thread bug');
     if (first === 0xed) return; // never answers: a stuck hash
-    if (first === 0xec) return parentPort.postMessage({ op: 'failed', job: m.job, message: 'bad bytes' });
+    if (first === 0xec) {
+      failed.add(m.job);
+      return parentPort.postMessage({ op: 'failed', job: m.job, message: 'bad bytes' });
+    }
     if (!hashes.has(m.job)) hashes.set(m.job, createHash('sha256'));
-    hashes.get(m.job).update(new Uint8Array(m.buffer, 0, m.length));
+    hashes.get(m.job).update(bytes);
     parentPort.postMessage({ op: 'updated', job: m.job, seq: m.seq });
   } else if (m.op === 'digest') {
     const hash = hashes.get(m.job) ?? createHash('sha256');
     hashes.delete(m.job);
     parentPort.postMessage({ op: 'digest', job: m.job, hex: hash.digest('hex') });
-  } else hashes.delete(m.job);
+  } else {
+    hashes.delete(m.job);
+    failed.delete(m.job);
+  }
 });
 `,
   );
@@ -157,6 +176,49 @@ describe('Sha256Pool', () => {
   });
 });
 
+describe('Sha256Pool reading back from a file', () => {
+  it('hashes ranges of an open file, in order, as createHash does', async () => {
+    const hasher = pool();
+    const content = randomBytes(3 * 1024 * 1024 + 777);
+    const file = path.join(dir, 'read-back.bin');
+    await fs.writeFile(file, content);
+    const handle = await fs.open(file, 'r');
+    try {
+      for (const step of [4096, 1024 * 1024 + 3, content.length]) {
+        const job = hasher.begin();
+        for (let at = 0; at < content.length; at += step)
+          await job.updateFromFile(handle.fd, at, Math.min(step, content.length - at));
+        expect(await job.digest()).toBe(sha256(content));
+      }
+      // Updates need not be awaited one by one: the thread takes them in the order given.
+      const job = hasher.begin();
+      await Promise.all(Array.from({ length: 300 }, (_, i) => job.updateFromFile(handle.fd, i * 7, 7)));
+      expect(await job.digest()).toBe(sha256(content.subarray(0, 2100)));
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('fails the job when the file is shorter than the range, and refuses bad arguments', async () => {
+    const hasher = pool();
+    const file = path.join(dir, 'short.bin');
+    await fs.writeFile(file, randomBytes(1000));
+    const handle = await fs.open(file, 'r');
+    try {
+      const job = hasher.begin();
+      await expect(job.updateFromFile(handle.fd, 500, 1000)).rejects.toThrow(HashWorkerError);
+      await expect(job.digest()).rejects.toThrow(HashWorkerError);
+      const other = hasher.begin();
+      await expect(other.updateFromFile(-1, 0, 10)).rejects.toThrow(TypeError);
+      await expect(other.updateFromFile(handle.fd, 0.5, 10)).rejects.toThrow(TypeError);
+      await other.updateFromFile(handle.fd, 0, 0);
+      expect(await other.digest()).toBe(sha256(Buffer.alloc(0)));
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
 describe('DiskBlobStore with the worker hash', () => {
   const small = { slotBytes: 4096, slots: 2, syncEveryBytes: 16_384 };
 
@@ -242,11 +304,11 @@ describe('DiskBlobStore with the worker hash', () => {
   it('refuses and stores nothing when a disk write fails, then works again', async () => {
     const s = store({ ...small, hasher: pool() });
     const probe = await fs.open(path.join(dir, 'probe'), 'w');
-    const prototype = Object.getPrototypeOf(probe) as { write: (...args: unknown[]) => Promise<unknown> };
+    const prototype = Object.getPrototypeOf(probe) as { writev: (...args: unknown[]) => Promise<unknown> };
     await probe.close();
-    const original = prototype.write;
+    const original = prototype.writev;
     let calls = 0;
-    vi.spyOn(prototype, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
+    vi.spyOn(prototype, 'writev').mockImplementation(function (this: unknown, ...args: unknown[]) {
       if (++calls === 3) return Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
       return original.apply(this, args);
     });
@@ -254,6 +316,24 @@ describe('DiskBlobStore with the worker hash', () => {
     await expectNothingStored(s);
     const content = randomBytes(30_000);
     expect((await s.put(chunked(content, 5000), { maxBytes: 1e6 })).key).toBe(sha256(content));
+  });
+
+  it('writes whole batches of slotBytes with writev, chunks passed as they came (no copy)', async () => {
+    const probe = await fs.open(path.join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as { writev: (...args: unknown[]) => Promise<unknown> };
+    await probe.close();
+    const writev = vi.spyOn(prototype, 'writev');
+    const content = randomBytes(10 * 4096 + 100);
+    const chunks = Array.from({ length: Math.ceil(content.length / 3000) }, (_, i) =>
+      content.subarray(i * 3000, (i + 1) * 3000),
+    );
+    const s = store({ ...small, hasher: pool() });
+    expect((await s.put(Readable.from(chunks), { maxBytes: 1e6 })).key).toBe(sha256(content));
+    const batches = writev.mock.calls.map(([buffers]) => buffers as Buffer[]);
+    expect(batches.map((b) => b.reduce((n, x) => n + x.length, 0))).toEqual([...Array(10).fill(4096), 100]);
+    // Views over the incoming chunks' memory, not copies.
+    const first = batches[0]?.[0] as Buffer;
+    expect(first.buffer).toBe((chunks[0] as Buffer).buffer);
   });
 
   it('writes back ahead every syncEveryBytes, and only fsyncs at the end when it is 0', async () => {

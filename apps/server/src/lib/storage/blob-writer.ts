@@ -5,9 +5,12 @@ import type { Sha256Job } from './sha256-pool.ts';
 
 export interface BlobWriterOptions {
   maxBytes: number;
-  /** Size of one buffer: the unit of a file write and of a hash message. */
+  /** Size of one batch: the unit of a file write and of a hash message. */
   slotBytes: number;
-  /** Buffers per write: the bound on what one upload holds in memory, and on how far ahead it reads. */
+  /**
+   * Batches in flight (written but not yet hashed, or being written): the bound on what one upload
+   * holds in memory, and on how far ahead of the disk and the hash it reads.
+   */
   slots: number;
   /**
    * Start writing back to the disk every this many bytes (fdatasync in the background, one at a
@@ -17,43 +20,25 @@ export interface BlobWriterOptions {
 }
 
 /**
- * Spare buffers kept between uploads, per size: SharedArrayBuffers, so the hash thread reads the
- * very bytes the file write reads. Bounded, so idle memory stays small.
- */
-const spareSlots = new Map<number, SharedArrayBuffer[]>();
-const maxSpareSlots = 16;
-
-function takeSlot(size: number): SharedArrayBuffer {
-  return spareSlots.get(size)?.pop() ?? new SharedArrayBuffer(size);
-}
-
-function giveSlot(slot: SharedArrayBuffer) {
-  let spares = spareSlots.get(slot.byteLength);
-  if (spares === undefined) {
-    spares = [];
-    spareSlots.set(slot.byteLength, spares);
-  }
-  if (spares.length < maxSpareSlots) spares.push(slot);
-}
-
-/**
- * The end of `DiskBlobStore.put`'s pipeline: counts the bytes (refusing past `maxBytes`), copies
- * them into a few shared buffers, and hands each full buffer at once to the file (positional
- * writes, one at a time, in order) and to the hash thread. A buffer is reused only when both are
- * done with it, so memory is bounded by `slots × slotBytes` and a slow disk or a slow hash slows
- * the reading down (backpressure), whatever the upload's size. `final` waits for every write and
- * hash, then fsyncs the file: when the stream finishes, the bytes are durable and `digest` is set.
- * On any failure the stream is destroyed with it; `settled()` then tells when nothing touches the
- * file any more (only then may it be closed).
+ * The end of `DiskBlobStore.put`'s pipeline: counts the bytes (refusing past `maxBytes`), gathers
+ * the incoming chunks as they are (no copy) into batches of exactly `slotBytes`, writes each batch
+ * with one positional `writev` (one at a time, in order), and once a batch is written asks the hash
+ * thread to hash that range of the file, read back from the page cache on its own thread
+ * (docs/decisions/141). Memory is bounded by `slots × slotBytes` of chunks not yet hashed: a slow
+ * disk or a slow hash slows the reading down (backpressure), whatever the upload's size. `final`
+ * waits for every write and hash, then fsyncs the file: when the stream finishes, the bytes are
+ * durable and `digest` is set. On any failure the stream is destroyed with it; `settled()` then
+ * tells when nothing touches the file any more (only then may it be closed).
+ * The file must be open for reading and writing.
  */
 export class BlobWriter extends Writable {
   size = 0;
   digest: string | undefined;
 
-  private readonly free: SharedArrayBuffer[] = [];
-  private allocated = 0;
-  private current: SharedArrayBuffer | undefined;
-  private filled = 0;
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  /** Bytes handed to a write whose hash has not answered yet. */
+  private unhashed = 0;
   private position = 0;
   private written = 0;
   private syncedTo = 0;
@@ -72,7 +57,7 @@ export class BlobWriter extends Writable {
     super({ highWaterMark: options.slotBytes });
   }
 
-  /** Resolves when no write or sync of this writer is running any more (never rejects). */
+  /** Resolves when no write, hash read or sync of this writer is running any more (never rejects). */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled([this.writeChain, this.syncing, this.finalSync]);
@@ -88,20 +73,19 @@ export class BlobWriter extends Writable {
       callback(new BlobStoreError('TOO_LARGE', `blob exceeds ${this.options.maxBytes} bytes`));
       return;
     }
-    // The common case stays synchronous: the chunk fits in buffers already at hand.
+    const { slotBytes } = this.options;
     let offset = 0;
     while (offset < chunk.length) {
-      if (this.current === undefined) {
-        const slot = this.acquire();
-        if (slot === undefined) {
-          this.copyLater(chunk, offset).then(() => callback(), callback);
-          return;
-        }
-        this.current = slot;
-      }
-      offset += this.copyIn(chunk, offset);
+      // Views, not copies: a batch ends exactly at slotBytes.
+      const n = Math.min(chunk.length - offset, slotBytes - this.batchBytes);
+      this.batch.push(offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n));
+      this.batchBytes += n;
+      offset += n;
+      if (this.batchBytes === slotBytes) this.send();
     }
-    callback();
+    // The common case stays synchronous: the batches in flight are within bounds.
+    if (this.unhashed < this.options.slots * slotBytes) callback();
+    else this.room().then(() => callback(), callback);
   }
 
   override _final(callback: (error?: Error | null) => void) {
@@ -114,86 +98,64 @@ export class BlobWriter extends Writable {
     callback(error);
   }
 
-  private async copyLater(chunk: Buffer, from: number): Promise<void> {
-    let offset = from;
-    while (offset < chunk.length) {
-      if (this.current === undefined) this.current = this.acquire() ?? (await this.slotFreed());
+  /** Resolves once the batches in flight are below the bound again. */
+  private async room(): Promise<void> {
+    while (this.unhashed >= this.options.slots * this.options.slotBytes) {
       if (this.failure) throw this.failure;
-      offset += this.copyIn(chunk, offset);
+      await new Promise<void>((resolve, reject) => {
+        this.waiter = { resolve, reject };
+      });
     }
+    if (this.failure) throw this.failure;
   }
 
-  /** Copies what fits of `chunk` (from `offset`) into the current buffer; sends the buffer when full. */
-  private copyIn(chunk: Buffer, offset: number): number {
-    const slot = this.current as SharedArrayBuffer;
-    const n = Math.min(chunk.length - offset, slot.byteLength - this.filled);
-    new Uint8Array(slot, this.filled, n).set(chunk.subarray(offset, offset + n));
-    this.filled += n;
-    if (this.filled === slot.byteLength) this.send();
-    return n;
-  }
-
-  private acquire(): SharedArrayBuffer | undefined {
-    const slot = this.free.pop();
-    if (slot !== undefined) return slot;
-    if (this.allocated >= this.options.slots) return undefined;
-    this.allocated++;
-    return takeSlot(this.options.slotBytes);
-  }
-
-  private slotFreed(): Promise<SharedArrayBuffer> {
-    return new Promise<void>((resolve, reject) => {
-      this.waiter = { resolve, reject };
-    }).then(() => {
-      const slot = this.acquire();
-      if (slot === undefined) throw new Error('no buffer after one was freed');
-      return slot;
-    });
-  }
-
-  /** Hands the current buffer to the file and to the hash thread; it comes back when both are done. */
+  /** Writes the current batch, then has the hash thread read it back; wakes `room()` when hashed. */
   private send() {
-    const slot = this.current;
-    const length = this.filled;
-    this.current = undefined;
-    this.filled = 0;
-    if (slot === undefined || length === 0) {
-      if (slot !== undefined) this.free.push(slot);
-      return;
-    }
+    const buffers = this.batch;
+    const length = this.batchBytes;
+    this.batch = [];
+    this.batchBytes = 0;
+    if (length === 0) return;
     const position = this.position;
     this.position += length;
-    const written = this.writeChain.then(() => this.writeAt(slot, length, position));
+    this.unhashed += length;
+    const written = this.writeChain.then(() => this.writeAt(buffers, length, position));
     this.writeChain = written;
-    const hashed = this.hash.update(slot, length);
-    const done = Promise.all([written, hashed]).then(
-      () => {
-        this.inFlight.delete(done);
+    // Writes finish in order, so the hash thread is asked for the ranges in order.
+    const done = written
+      .then(() => {
         this.written += length;
         this.maybeSyncAhead();
-        this.free.push(slot);
-        const waiter = this.waiter;
-        this.waiter = undefined;
-        waiter?.resolve();
-      },
-      (err: unknown) => {
-        this.inFlight.delete(done);
-        // A failed buffer is not reused: nothing tells whether the other side still reads it.
-        this.fail(err instanceof Error ? err : new Error(String(err)));
-        this.destroy(this.failure);
-      },
-    );
+        return this.hash.updateFromFile(this.file.fd, position, length);
+      })
+      .then(
+        () => {
+          this.inFlight.delete(done);
+          this.unhashed -= length;
+          const waiter = this.waiter;
+          this.waiter = undefined;
+          waiter?.resolve();
+        },
+        (err: unknown) => {
+          this.inFlight.delete(done);
+          this.fail(err instanceof Error ? err : new Error(String(err)));
+          this.destroy(this.failure);
+        },
+      );
     this.inFlight.add(done);
   }
 
-  private async writeAt(slot: SharedArrayBuffer, length: number, position: number): Promise<void> {
+  private async writeAt(buffers: Buffer[], length: number, position: number): Promise<void> {
     if (this.failure) throw this.failure;
-    const bytes = new Uint8Array(slot, 0, length);
-    let done = 0;
+    const { bytesWritten } = await this.file.writev(buffers, position);
+    if (bytesWritten === length) return;
+    // A short write (rare): the rest, one positional write at a time.
+    let done = bytesWritten;
+    const rest = Buffer.concat(buffers, length);
     while (done < length) {
-      const { bytesWritten } = await this.file.write(bytes, done, length - done, position + done);
-      if (bytesWritten === 0) throw new Error('write made no progress');
-      done += bytesWritten;
+      const { bytesWritten: n } = await this.file.write(rest, done, length - done, position + done);
+      if (n === 0) throw new Error('write made no progress');
+      done += n;
     }
   }
 
@@ -216,7 +178,7 @@ export class BlobWriter extends Writable {
   }
 
   private async finish(): Promise<void> {
-    if (this.current !== undefined) this.send();
+    this.send();
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
     if (this.failure) throw this.failure;
     await this.syncing;
@@ -233,12 +195,5 @@ export class BlobWriter extends Writable {
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.reject(err);
-  }
-
-  /** Buffers go back to the shared spares only after a clean finish. */
-  recycle() {
-    if (this.failure || this.inFlight.size > 0) return;
-    for (const slot of this.free) giveSlot(slot);
-    this.free.length = 0;
   }
 }

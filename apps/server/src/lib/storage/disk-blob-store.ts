@@ -27,10 +27,13 @@ export interface DiskBlobStoreOptions {
   syncEveryBytes?: number;
 }
 
-/** Measured in docs/benchmarks-upload.md; see docs/decisions/140. */
+/**
+ * Measured in docs/benchmarks-upload.md; see docs/decisions/140 and 141. A batch is written, then
+ * hashed (read back), so the window holds more batches than when both ran side by side.
+ */
 export const defaultWriteOptions = {
   slotBytes: 1024 * 1024,
-  slots: 4,
+  slots: 8,
   syncEveryBytes: 32 * 1024 * 1024,
 } as const;
 
@@ -83,15 +86,14 @@ export class DiskBlobStore implements BlobStore {
     let writer: BlobWriter | undefined;
     try {
       await this.ensureDir(this.tempDir);
-      // 'wx': never reuse a name.
-      file = await fs.open(tempPath, 'wx', 0o640);
+      // 'wx+': never reuse a name; readable too, the hash thread reads back what was written.
+      file = await fs.open(tempPath, 'wx+', 0o640);
       writer = new BlobWriter(file, this.hasher.begin(), { maxBytes, ...this.writeOptions });
       // Resolves once every byte is written, hashed and fsynced (BlobWriter's final step).
       await pipeline(source, writer);
       const sha256 = writer.digest;
       if (sha256 === undefined) throw new Error('blob writer finished without a digest');
       const { size } = writer;
-      writer.recycle();
       await file.close();
       file = undefined;
       const finalPath = this.pathOf(sha256);

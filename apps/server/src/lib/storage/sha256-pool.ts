@@ -16,6 +16,12 @@ export interface Sha256Job {
    * buffer may be reused; rejects with HashWorkerError, after which the job is dead.
    */
   update(buffer: SharedArrayBuffer, length: number): Promise<void>;
+  /**
+   * Hashes `length` bytes of the open file `fd` from `position`, read back by the worker (from the
+   * page cache, just after they were written). The file must stay open until this settles; a file
+   * shorter than `position + length` fails the job.
+   */
+  updateFromFile(fd: number, position: number, length: number): Promise<void>;
   /** The lowercase hex digest of everything given to `update`. Call it once, after the last update resolved. */
   digest(): Promise<string>;
   /** Abandons the job (an upload refused midway): pending updates still settle, the digest is never asked. */
@@ -88,6 +94,7 @@ export class Sha256Pool {
     thread.jobs.set(state.id, state);
     return {
       update: (buffer, length) => this.update(state, buffer, length),
+      updateFromFile: (fd, position, length) => this.updateFromFile(state, fd, position, length),
       digest: () => this.digest(state),
       drop: () => this.drop(state),
     };
@@ -126,10 +133,22 @@ export class Sha256Pool {
     if (!(buffer instanceof SharedArrayBuffer) || !Number.isSafeInteger(length) || length < 0)
       return Promise.reject(new TypeError('update takes a SharedArrayBuffer and a length'));
     if (length > buffer.byteLength) return Promise.reject(new RangeError('length exceeds the buffer'));
+    return this.post(state, { op: 'update', buffer, length });
+  }
+
+  private updateFromFile(state: JobState, fd: number, position: number, length: number): Promise<void> {
+    if (state.failure) return Promise.reject(state.failure);
+    if (state.dropped || state.digest) return Promise.reject(new HashWorkerError('hash job finished'));
+    if (![fd, position, length].every((n) => Number.isSafeInteger(n) && n >= 0))
+      return Promise.reject(new TypeError('updateFromFile takes a file descriptor, a position and a length'));
+    return this.post(state, { op: 'update-file', fd, position, length });
+  }
+
+  private post(state: JobState, message: Record<string, unknown>): Promise<void> {
     const seq = state.nextSeq++;
     return new Promise<void>((resolve, reject) => {
       state.updates.set(seq, { resolve, reject });
-      state.thread.worker.postMessage({ op: 'update', job: state.id, seq, buffer, length });
+      state.thread.worker.postMessage({ ...message, job: state.id, seq });
     });
   }
 
