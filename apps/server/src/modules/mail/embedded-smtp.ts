@@ -1,6 +1,5 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { Db } from '../../db/connection.ts';
 import { insertMailboxMessage } from './mail.repository.ts';
@@ -66,6 +65,8 @@ export async function startEmbeddedSmtp(opts: { db: Db; log: FastifyBaseLogger }
       throw new SmtpReply(552, 'Message exceeds the fixed maximum message size');
     }
     const raw = Buffer.concat(chunks);
+    // Loaded on first mail: the parser (~25 MiB) is not needed by a server that sends none.
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(raw, {
       skipHtmlToText: true,
       skipTextToHtml: true,

@@ -1,4 +1,4 @@
-import { type AddressObject, simpleParser } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { Db } from '../../db/connection.ts';
 import { findMailboxMessage, listMailboxMessages } from './mail.repository.ts';
 import { isUuid, type MailboxApiMessage } from './mail.schemas.ts';
@@ -41,6 +41,8 @@ const addresses = (value: AddressObject | AddressObject[] | undefined) =>
 
 export function createMailboxService(db: Db) {
   async function parse(raw: string) {
+    // Loaded on first use: the parser (~25 MiB) is only needed when someone opens the mailbox.
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(raw, { skipTextLinks: true });
     return {
       from: addresses(parsed.from),
