@@ -22,19 +22,15 @@
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
-import { buildApp } from '../apps/server/src/app.ts';
-import { loadConfig } from '../apps/server/src/config.ts';
 import { type Db, openDatabase, runMigrations } from '../apps/server/src/db/connection.ts';
 import * as schema from '../apps/server/src/db/schema/index.ts';
-import { staffMembers } from '../apps/server/src/db/schema/index.ts';
 import { searchBounds, searchDocuments } from '../apps/server/src/modules/ged/ged.repository.ts';
+import { type ServerReady, serve } from './support/signed-in-server.ts';
 
 const GOAL_P95_MS = 100;
 
@@ -68,49 +64,6 @@ const QUERIES: { q: string; kind: 'common' | 'medium' | 'rare' | 'absent' }[] = 
 ];
 
 // --- the server, in a child process ------------------------------------------------------------
-
-interface ServerReady {
-  port: number;
-  cookie: string;
-}
-
-async function serve(databaseUrl: string) {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PUBLIC_URL: 'http://127.0.0.1:3999',
-    DATA_DIR: path.join(tmpdir(), `passerelle-bench-${process.pid}`),
-    DATABASE_URL: databaseUrl,
-    LOG_LEVEL: 'silent',
-  });
-  const database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 10 });
-  const { app, ctx } = await buildApp({ config, database, startWorkers: false, logger: false });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  const [staff] = await ctx.db
-    .select()
-    .from(staffMembers)
-    .where(sql`${staffMembers.role} = 'administrateur'`)
-    .limit(1);
-  if (!staff?.userId) throw new Error('no staff member seeded');
-  const session = await ctx.sessions.start({
-    userId: staff.userId,
-    firmId: staff.firmId,
-    kind: 'staff',
-    principalId: staff.id,
-  });
-  process.send?.({
-    port: address.port,
-    cookie: `${app.sessionCookieName}=${session.token}`,
-  } satisfies ServerReady);
-  process.on('disconnect', () => process.exit(0));
-  process.on('message', async (message) => {
-    if (message !== 'stop') return;
-    await app.close();
-    await database.close();
-    process.exit(0);
-  });
-}
 
 // --- seed -------------------------------------------------------------------------------------
 

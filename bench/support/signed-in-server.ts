@@ -1,0 +1,55 @@
+/**
+ * The benches' server, run in a child process (`--serve <database url>`) so the load generator
+ * does not share its event loop: the real app on PostgreSQL, logger off, workers off, with a
+ * signed-in administrator whose session cookie it sends to the parent.
+ */
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { buildApp } from '../../apps/server/src/app.ts';
+import { loadConfig } from '../../apps/server/src/config.ts';
+import { openDatabase } from '../../apps/server/src/db/connection.ts';
+import { staffMembers } from '../../apps/server/src/db/schema/index.ts';
+
+export interface ServerReady {
+  port: number;
+  cookie: string;
+}
+
+export async function serve(databaseUrl: string) {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: 'http://127.0.0.1:3999',
+    DATA_DIR: path.join(tmpdir(), `passerelle-bench-${process.pid}`),
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+  });
+  const database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 10 });
+  const { app, ctx } = await buildApp({ config, database, startWorkers: false, logger: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  const [staff] = await ctx.db
+    .select()
+    .from(staffMembers)
+    .where(sql`${staffMembers.role} = 'administrateur'`)
+    .limit(1);
+  if (!staff?.userId) throw new Error('no staff member seeded');
+  const session = await ctx.sessions.start({
+    userId: staff.userId,
+    firmId: staff.firmId,
+    kind: 'staff',
+    principalId: staff.id,
+  });
+  process.send?.({
+    port: address.port,
+    cookie: `${app.sessionCookieName}=${session.token}`,
+  } satisfies ServerReady);
+  process.on('disconnect', () => process.exit(0));
+  process.on('message', async (message) => {
+    if (message !== 'stop') return;
+    await app.close();
+    await database.close();
+    process.exit(0);
+  });
+}
