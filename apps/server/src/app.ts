@@ -14,6 +14,7 @@ import { contactsRoutes } from './modules/contacts/contacts.routes.ts';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.ts';
 import { figuresRoutes } from './modules/figures/figures.routes.ts';
 import { firmIdentityModule } from './modules/firm-settings/firm-settings.module.ts';
+import { createFolderPageCache } from './modules/ged/folder-page-cache.ts';
 import { createBlobHousekeeping } from './modules/ged/ged.jobs.ts';
 import { gedRoutes } from './modules/ged/ged.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
@@ -32,6 +33,8 @@ import { webRoutes } from './modules/web/web.routes.ts';
 import { accessGuardPlugin } from './plugins/access-guard.ts';
 import { installErrorHandler } from './plugins/error-handler.ts';
 import { sessionPlugin } from './plugins/session.ts';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export interface BuildAppOptions {
   config: Config;
@@ -74,6 +77,7 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
     db: database.db,
     sessions: createSessionService(database.db, config.sessionTtlMs),
     blobs: DiskBlobStore.inDataDir(config.dataDir),
+    gedPages: createFolderPageCache(database.db, { maxBytes: config.gedPageCacheBytes }),
     log: app.log,
   };
 
@@ -87,6 +91,18 @@ export async function buildApp(options: BuildAppOptions): Promise<BuiltApp> {
   await app.register(rateLimit, { global: false });
   await app.register(sessionPlugin, { config, sessions: ctx.sessions });
   await app.register(accessGuardPlugin, { config });
+  // Read-your-writes for the GED folder pages kept in process: whatever a state-changing request
+  // did in its firm, the pages of that firm are read again (PostgreSQL's notification of the
+  // change follows, for this instance and the others). Before the answer leaves: decision 122.
+  app.addHook('onSend', async (request, _reply, payload) => {
+    const actor = request.actor as typeof request.actor | null;
+    if (!SAFE_METHODS.has(request.method) && actor && actor.type !== 'anonymous') {
+      ctx.gedPages.invalidateFirm(actor.firmId);
+    }
+    return payload;
+  });
+  await ctx.gedPages.connect();
+  app.addHook('onClose', () => ctx.gedPages.disconnect());
 
   const mail = await createMailModule(ctx);
   const identity = await createIdentityModule(ctx, { mail });

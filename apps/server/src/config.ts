@@ -49,6 +49,8 @@ const envSchema = z
       .int()
       .min(1)
       .default(100 * 1024 * 1024),
+    /** Memory for the firm's GED folder pages kept between requests (decision 122); 0 turns it off. */
+    GED_PAGE_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(16),
   })
   .superRefine((env, ctx) => {
     const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET];
@@ -124,6 +126,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
     sessionTtlMs: env.SESSION_TTL_HOURS * 3600_000,
     invitationTtlMs: env.INVITATION_TTL_DAYS * 86_400_000,
     uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    gedPageCacheBytes: env.GED_PAGE_CACHE_MB * 1024 * 1024,
   };
 }
 

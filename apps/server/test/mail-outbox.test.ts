@@ -6,6 +6,7 @@ import type { AppContext } from '../src/context.ts';
 import type { Database } from '../src/db/connection.ts';
 import { mailboxMessages, outboxMails } from '../src/db/schema/index.ts';
 import { DiskBlobStore } from '../src/lib/storage/disk-blob-store.ts';
+import { createFolderPageCache } from '../src/modules/ged/folder-page-cache.ts';
 import { createMailModule, type MailModule, type OutgoingMail } from '../src/modules/mail/mail.module.ts';
 import { claimDueMails, markAttemptFailed, markSent } from '../src/modules/mail/mail.repository.ts';
 import { renderMail } from '../src/modules/mail/mail.template.ts';
@@ -46,6 +47,7 @@ function contextFor(env: Record<string, string>): AppContext {
     db: database.db,
     sessions: createSessionService(database.db, config.sessionTtlMs),
     blobs: DiskBlobStore.inDataDir(config.dataDir),
+    gedPages: createFolderPageCache(database.db, { maxBytes: 0 }),
     log: pino({ level: 'silent' }),
   };
 }

@@ -58,3 +58,10 @@ export const compiledSerializerCompiler: FastifySerializerCompiler<unknown> = (r
   if (!json) return zodSerializerCompiler({ ...route, schema });
   return fastJson(json as unknown as Parameters<typeof fastJson>[0]);
 };
+
+/** The same serializer for a service that keeps the bytes it sends (e.g. a cached answer). */
+export function compileResponseSerializer(schema: z.ZodType, name: string): (value: unknown) => string {
+  return compiledSerializerCompiler({ schema, method: 'GET', url: name, httpStatus: '200' }) as (
+    value: unknown,
+  ) => string;
+}

@@ -22,7 +22,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.ts';
-import { compiledSerializerCompiler } from '../../lib/compiled-serializer.ts';
 import { requireClient, requireStaff } from '../../policy.ts';
 import { originOf } from '../audit/audit.service.ts';
 import { isFirstRead, sendDocument } from './ged.content.ts';
@@ -132,10 +131,18 @@ export async function gedRoutes(fastify: FastifyInstance, opts: { ctx: AppContex
         querystring: pageQuerySchema,
         response: { 200: gedDocumentPageSchema },
       },
-      // A page of 50 documents: compiled from the schema instead of zod + JSON.stringify (decision 121).
-      serializerCompiler: compiledSerializerCompiler,
     },
-    (request) => service.listDocuments(requireStaff(request.actor), request.params.folderId, request.query),
+    // The service answers the page's JSON bytes (serialized by the schema, compiled: decisions
+    // 121, 122), the same whether they come from the folder-page cache or the database.
+    async (request, reply) => {
+      const body = await service.listDocuments(
+        requireStaff(request.actor),
+        request.params.folderId,
+        request.query,
+      );
+      // Bytes are sent as they are (Fastify serializes no Buffer); the schema above describes them.
+      return (reply as FastifyReply).type('application/json; charset=utf-8').send(body);
+    },
   );
 
   app.post(

@@ -1,14 +1,16 @@
-import type {
-  GedDocument,
-  GedDocumentUpdate,
-  GedFolderCreate,
-  GedFolderUpdate,
-  GedSearchQuery,
+import {
+  type GedDocument,
+  type GedDocumentUpdate,
+  type GedFolderCreate,
+  type GedFolderUpdate,
+  type GedSearchQuery,
+  gedDocumentPageSchema,
 } from '@passerelle/contracts/ged';
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.ts';
 import type { DbOrTx } from '../../db/connection.ts';
 import { contacts, staffMembers } from '../../db/schema/index.ts';
+import { compileResponseSerializer } from '../../lib/compiled-serializer.ts';
 import { AppError } from '../../lib/errors.ts';
 import { isUniqueViolation } from '../../lib/sql.ts';
 import {
@@ -30,6 +32,9 @@ import {
   receiveParts,
   type StoredUpload,
 } from './ged.upload.ts';
+
+/** A page of documents, written as the route's response schema says (compiled, decision 121). */
+const serializeDocumentPage = compileResponseSerializer(gedDocumentPageSchema, 'GED folder page');
 
 export function toDocument(row: repo.DocumentSummary): GedDocument {
   return {
@@ -123,7 +128,7 @@ export async function storeDocument(tx: DbOrTx, input: StoreDocumentInput) {
 }
 
 export function createGedService(ctx: AppContext) {
-  const { db, blobs, config } = ctx;
+  const { db, blobs, config, gedPages } = ctx;
 
   const staffFile = async (tx: DbOrTx, actor: StaffActor, fileId: string, write: boolean) => {
     const file = await findFile(tx, actor.firmId, fileId);
@@ -274,11 +279,16 @@ export function createGedService(ctx: AppContext) {
     },
 
     // ---- Firm: documents ----------------------------------------------------------------------
+    /**
+     * One keyset page of a folder, as the JSON bytes the route sends: from the folder-page cache
+     * while nothing that shapes it changed (decision 122), else in one round trip (the folder, its
+     * file's scope and the page). The policy decides on the file's scope either way.
+     */
     async listDocuments(
       actor: StaffActor,
       folderId: string,
       query: { cursor?: string | undefined; limit: number },
-    ) {
+    ): Promise<Buffer> {
       let after: repo.DocumentCursor | undefined;
       try {
         after = cursorOf(query.cursor);
@@ -287,7 +297,13 @@ export function createGedService(ctx: AppContext) {
         await staffFolder(db, actor, folderId, false);
         throw error;
       }
-      // One round trip: the folder, its file's scope and the page; the policy decides on the scope.
+      const key = gedPages.key(folderId, query.cursor ?? '', query.limit);
+      const cached = gedPages.get(key);
+      if (cached) {
+        assertStaffCanSeeFile(actor, cached.scope);
+        return cached.body;
+      }
+      const begun = gedPages.begin();
       const found = await repo.findFolderPage(db, {
         firmId: actor.firmId,
         folderId,
@@ -299,10 +315,15 @@ export function createGedService(ctx: AppContext) {
       // The documents come as the API sends them (the repository builds them in SQL).
       const items = found.documents.slice(0, query.limit);
       const last = items[items.length - 1];
-      return {
-        items,
-        nextCursor: found.documents.length > query.limit && last ? encodeCursor([last.name, last.id]) : null,
-      };
+      const body = Buffer.from(
+        serializeDocumentPage({
+          items,
+          nextCursor:
+            found.documents.length > query.limit && last ? encodeCursor([last.name, last.id]) : null,
+        }),
+      );
+      gedPages.store(key, begun, { scope: found.file, body });
+      return body;
     },
 
     /** Checks access before a byte is read, then stores each part and commits its row. */

@@ -38,15 +38,23 @@ interface PGliteListen {
   listen(channel: string, callback: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
-export async function openSessionBus(db: Db, handlers: SessionBusHandlers): Promise<SessionBus | null> {
+/**
+ * Listens to `channel` (the sessions' by default; the GED folder-page cache has its own) and
+ * publishes on it. null when the database cannot LISTEN.
+ */
+export async function openSessionBus(
+  db: Db,
+  handlers: SessionBusHandlers,
+  channel: string = SESSION_CHANNEL,
+): Promise<SessionBus | null> {
   const client = (db as { $client?: unknown }).$client;
   const publish = async (message: string) => {
-    await db.execute(sql`select pg_notify(${SESSION_CHANNEL}, ${message})`);
+    await db.execute(sql`select pg_notify(${channel}, ${message})`);
   };
-  if (client instanceof pg.Pool) return openPgListener(client, handlers, publish);
+  if (client instanceof pg.Pool) return openPgListener(client, channel, handlers, publish);
   if (client && typeof (client as Partial<PGliteListen>).listen === 'function') {
     // PGlite runs LISTEN/NOTIFY in process (several instances on one PGlite: tests only).
-    const unlisten = await (client as PGliteListen).listen(SESSION_CHANNEL, handlers.message);
+    const unlisten = await (client as PGliteListen).listen(channel, handlers.message);
     return { listening: true, publish, close: () => unlisten() };
   }
   return null;
@@ -55,6 +63,7 @@ export async function openSessionBus(db: Db, handlers: SessionBusHandlers): Prom
 /** A dedicated connection (outside the pool) holds the LISTEN, and comes back when it drops. */
 async function openPgListener(
   pool: pg.Pool,
+  channel: string,
   handlers: SessionBusHandlers,
   publish: (message: string) => Promise<void>,
 ): Promise<SessionBus> {
@@ -83,11 +92,11 @@ async function openPgListener(
     client.on('error', () => drop(client));
     client.on('end', () => drop(client));
     client.on('notification', (n) => {
-      if (n.channel === SESSION_CHANNEL && n.payload !== undefined) handlers.message(n.payload);
+      if (n.channel === channel && n.payload !== undefined) handlers.message(n.payload);
     });
     try {
       await client.connect();
-      await client.query(`listen ${SESSION_CHANNEL}`);
+      await client.query(`listen ${channel}`);
     } catch {
       drop(client);
       return;
