@@ -14,10 +14,13 @@
  * pages are deep ones. Every run is bounded in time and in requests; the database is dropped at
  * the end, whatever happens.
  *
- * Runs: /healthz, then `/api/session` (authenticated, the session's own queries and no GED work:
- * where the fixed cost of a signed-in request shows), then the listing, each `--connections`
- * clients flat out; then the listing from one client alone. BENCH_CPU_PROF=<dir> profiles the
- * server process (--cpu-prof).
+ * Runs: /healthz, then `/api/session` (authenticated, one query of its own: where the fixed cost
+ * of a signed-in request that reads the database shows), then the listing as shipped (the
+ * folder-page cache on, decision 122), each `--connections` clients flat out; then, for the
+ * record, the listing while one document of the folder changes ten times a second (each change
+ * drops the folder's cached pages), the listing on a second server with the cache off (every page
+ * read from PostgreSQL), and the listing from one client alone. BENCH_CPU_PROF=<dir> profiles the
+ * first server (--cpu-prof).
  *
  * Goals: listing / healthz throughput ≥ 0.35; listing p99 ≤ 30 ms (both at `--connections`).
  */
@@ -202,7 +205,7 @@ async function main() {
   const pgVersion = (await admin.query<{ server_version: string }>('show server_version')).rows[0]
     ?.server_version;
   await admin.query(`create database "${name}"`);
-  let child: ReturnType<typeof fork> | undefined;
+  const children: ReturnType<typeof fork>[] = [];
   let client: pg.Client | undefined;
   let dropped = false;
   const dropDatabase = async () => {
@@ -214,7 +217,7 @@ async function main() {
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      child?.kill();
+      for (const child of children) child.kill();
       void dropDatabase().finally(() => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
     });
   }
@@ -229,18 +232,29 @@ async function main() {
       `seeded ${count.toLocaleString('en-US')} documents (${seeded.live.toLocaleString('en-US')} live) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
-    child = fork(fileURLToPath(import.meta.url), ['--serve', target.toString()], {
-      stdio: 'inherit',
-      execArgv: [
-        ...process.execArgv,
-        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      ],
-    });
-    const started = child;
-    const ready = await new Promise<ServerReady>((resolve, reject) => {
-      started.once('message', (message) => resolve(message as ServerReady));
-      started.once('exit', (code) => reject(new Error(`the server exited before listening (code ${code})`)));
-    });
+    // Two servers on the same database: the product as shipped (folder-page cache on, decision
+    // 122) and the same with the cache off, where every page is read from PostgreSQL.
+    const startServer = async (cacheMb?: string) => {
+      const started = fork(fileURLToPath(import.meta.url), ['--serve', target.toString()], {
+        stdio: 'inherit',
+        env: { ...process.env, ...(cacheMb === undefined ? {} : { GED_PAGE_CACHE_MB: cacheMb }) },
+        execArgv: [
+          ...process.execArgv,
+          ...(process.env.BENCH_CPU_PROF && cacheMb === undefined
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+            : []),
+        ],
+      });
+      children.push(started);
+      return new Promise<ServerReady>((resolve, reject) => {
+        started.once('message', (message) => resolve(message as ServerReady));
+        started.once('exit', (code) =>
+          reject(new Error(`the server exited before listening (code ${code})`)),
+        );
+      });
+    };
+    const ready = await startServer();
+    const uncached = await startServer('0');
     const base = `http://127.0.0.1:${ready.port}`;
     const listPath = (cursor?: string) =>
       `/api/ged/folders/${seeded.folderId}/documents?limit=${PAGE}${cursor ? `&cursor=${cursor}` : ''}`;
@@ -287,19 +301,60 @@ async function main() {
     );
     await database.close();
 
+    // A firm at work: one document of the folder changes ten times a second (by SQL: its trigger
+    // notifies the servers, as any writer's change would), each change dropping the folder's pages.
+    const churnIds = (
+      await client.query<{ id: string }>(
+        'select id from ged_documents where folder_id = $1 and deleted_at is null order by id limit 10',
+        [seeded.folderId],
+      )
+    ).rows.map((r) => r.id);
+    const writer = client;
+    const withChurn = async <T>(work: () => Promise<T>): Promise<{ result: T; changes: number }> => {
+      let changes = 0;
+      let stop = false;
+      const loop = (async () => {
+        while (!stop) {
+          await writer.query('update ged_documents set version = version + 1 where id = $1', [
+            churnIds[changes % churnIds.length],
+          ]);
+          changes++;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      })();
+      try {
+        return { result: await work(), changes };
+      } finally {
+        stop = true;
+        await loop;
+      }
+    };
+
     const loadBefore = loadavg()[0] ?? 0;
     const bounds = { connections, seconds, maxRequests };
+    const uncachedBase = `http://127.0.0.1:${uncached.port}`;
     t = performance.now();
-    await run(base, ready.cookie, [...listPaths, '/healthz'], { ...bounds, seconds: 2, maxRequests: 20_000 }); // warm-up
+    const warm = { ...bounds, seconds: 2, maxRequests: 20_000 };
+    await run(base, ready.cookie, [...listPaths, '/healthz'], warm);
+    await run(uncachedBase, uncached.cookie, listPaths, warm);
+    const churn = await withChurn(() => run(base, ready.cookie, listPaths, bounds));
     const runs = [
       { label: `/healthz, ${connections} connections`, result: await run(base, '', ['/healthz'], bounds) },
       {
-        label: `/api/session (authenticated, no GED query), ${connections} connections`,
+        label: `/api/session (authenticated, one query), ${connections} connections`,
         result: await run(base, ready.cookie, ['/api/session'], bounds),
       },
       {
-        label: `listing (page of ${PAGE}, ${listPaths.length} cursors), ${connections} connections`,
+        label: `**listing** (page of ${PAGE}, ${listPaths.length} cursors), ${connections} connections`,
         result: await run(base, ready.cookie, listPaths, bounds),
+      },
+      {
+        label: `listing while the folder changes ${(churn.changes / seconds).toFixed(0)} times/s, ${connections} connections`,
+        result: churn.result,
+      },
+      {
+        label: `listing, folder-page cache off (every page from PostgreSQL), ${connections} connections`,
+        result: await run(uncachedBase, uncached.cookie, listPaths, bounds),
       },
       {
         label: `listing, 1 connection`,
@@ -314,7 +369,13 @@ async function main() {
       if (result.non2xx > 0 || result.errors > 0)
         throw new Error(`${label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
     }
-    const [health, , listing] = runs.map((r) => r.result) as [RunResult, RunResult, RunResult, RunResult];
+    const [health, , listing, churned, cold] = runs.map((r) => r.result) as RunResult[] as [
+      RunResult,
+      RunResult,
+      RunResult,
+      RunResult,
+      RunResult,
+    ];
 
     console.log('');
     console.log(
@@ -342,10 +403,14 @@ async function main() {
       `ratio listing / healthz: ${ratio.toFixed(3)} (goal ≥ ${GOAL_RATIO}: ${ratioMet ? 'MET' : 'MISSED'})`,
     );
     console.log(`listing p99: ${ms(listing.p99)} (goal ≤ ${GOAL_P99_MS} ms: ${p99Met ? 'MET' : 'MISSED'})`);
+    console.log(
+      `for the record: ratio while the folder changes ${(churned.rps / health.rps).toFixed(3)} (p99 ${ms(churned.p99)}); cache off ${(cold.rps / health.rps).toFixed(3)} (p99 ${ms(cold.p99)})`,
+    );
     console.log(`measured in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     if (!ratioMet || !p99Met) process.exitCode = 1;
   } finally {
-    if (child && child.exitCode === null) {
+    for (const child of children) {
+      if (child.exitCode !== null) continue;
       child.send('stop');
       await Promise.race([once(child, 'exit'), new Promise((r) => setTimeout(r, 5_000))]);
       if (child.exitCode === null) child.kill();

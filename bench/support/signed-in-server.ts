@@ -23,6 +23,10 @@ export async function serve(databaseUrl: string) {
     DATA_DIR: path.join(tmpdir(), `passerelle-bench-${process.pid}`),
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'silent',
+    // A bench may run a server with the GED folder-page cache off (decision 122).
+    ...(process.env.GED_PAGE_CACHE_MB === undefined
+      ? {}
+      : { GED_PAGE_CACHE_MB: process.env.GED_PAGE_CACHE_MB }),
   });
   const database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 10 });
   const { app, ctx } = await buildApp({ config, database, startWorkers: false, logger: false });
