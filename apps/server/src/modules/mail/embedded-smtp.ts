@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { Db } from '../../db/connection.ts';
 import { insertMailboxMessage } from './mail.repository.ts';
 
@@ -28,6 +28,9 @@ class SmtpReply extends Error {
  * (outbox -> nodemailer -> SMTP); only the last hop differs. Loopback only, no TLS, no auth.
  */
 export async function startEmbeddedSmtp(opts: { db: Db; log: FastifyBaseLogger }): Promise<EmbeddedSmtp> {
+  // Loaded when the server starts, not when this module is: a process that never delivers mail
+  // (SMTP_URL set, or the workers off) does not hold it.
+  const { SMTPServer } = await import('smtp-server');
   const server = new SMTPServer({
     secure: false,
     authOptional: true,

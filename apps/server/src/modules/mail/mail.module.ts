@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { AppContext } from '../../context.ts';
 import type { DbOrTx } from '../../db/connection.ts';
 import { type EmbeddedSmtp, startEmbeddedSmtp } from './embedded-smtp.ts';
@@ -42,7 +42,8 @@ export async function createMailModule(
   const messageIdHost = new URL(config.publicUrl).hostname;
 
   // The embedded SMTP server and the transport start on first need: start(), or the first
-  // delivery when a test drives deliverDue() without starting the worker.
+  // delivery when a test drives deliverDue() without starting the worker. nodemailer itself
+  // is loaded with the transport (the first mail to deliver), not at start-up.
   let embedded: Promise<EmbeddedSmtp> | null = null;
   let transport: Promise<Transporter> | null = null;
   const startEmbedded = () => {
@@ -54,6 +55,7 @@ export async function createMailModule(
   };
   const getTransport = () => {
     transport ??= (async () => {
+      const { default: nodemailer } = await import('nodemailer');
       if (!config.mail.embedded && config.mail.smtpUrl) {
         return nodemailer.createTransport({ url: config.mail.smtpUrl, ...SMTP_TIMEOUTS });
       }

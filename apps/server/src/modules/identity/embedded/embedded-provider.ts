@@ -1,4 +1,4 @@
-import Provider, { type GrantInstance, type KoaContextWithOIDC } from 'oidc-provider';
+import type { GrantInstance, KoaContextWithOIDC, default as Provider } from 'oidc-provider';
 import type { AppContext } from '../../../context.ts';
 import { findAccountById, type IdpAccount } from './accounts.repository.ts';
 import { logoutPage, messagePage, providerErrorPage } from './provider-pages.ts';
@@ -23,18 +23,53 @@ export function accountClaims(account: IdpAccount) {
   };
 }
 
+export interface EmbeddedProvider {
+  /** The issuer URL, and where the provider is mounted in this server: its path (`/idp`). */
+  issuer: string;
+  mountPath: string;
+  /**
+   * The provider itself, built on first call (the first request under its path). oidc-provider
+   * and what it pulls in (Koa…) cost ~17 MiB of memory: not loaded before someone signs in.
+   */
+  provider(): Promise<Provider>;
+}
+
 /**
  * The embedded OpenID provider (oidc-provider), playing the firm's organization directory.
  * It is a real, separate authorization server that happens to run in this process: the
  * application talks to it over HTTP like to any other issuer.
  */
-export function createEmbeddedProvider(ctx: AppContext, secrets: ProviderSecrets) {
-  const { config, db, log } = ctx;
+export function createEmbeddedProvider(ctx: AppContext, secrets: ProviderSecrets): EmbeddedProvider {
+  const { config } = ctx;
   if (config.identity.kind !== 'embedded')
     throw new Error('the embedded provider needs identity.kind=embedded');
   const issuer = config.identity.issuer;
-  /** Where the provider is mounted in this server: the issuer's path (`/idp`). */
   const mountPath = new URL(issuer).pathname.replace(/\/$/, '');
+  let loading: Promise<Provider> | null = null;
+  return {
+    issuer,
+    mountPath,
+    provider() {
+      loading ??= import('oidc-provider')
+        .then(({ default: ProviderClass }) => buildProvider(ctx, secrets, ProviderClass, issuer, mountPath))
+        .catch((err: unknown) => {
+          // A failed load is retried by the next request, not cached.
+          loading = null;
+          throw err;
+        });
+      return loading;
+    },
+  };
+}
+
+function buildProvider(
+  ctx: AppContext,
+  secrets: ProviderSecrets,
+  ProviderClass: typeof Provider,
+  issuer: string,
+  mountPath: string,
+): Provider {
+  const { config, db, log } = ctx;
 
   const sendHtml = (koa: KoaContextWithOIDC, body: string) => {
     koa.type = 'html';
@@ -43,7 +78,7 @@ export function createEmbeddedProvider(ctx: AppContext, secrets: ProviderSecrets
     koa.body = body;
   };
 
-  const provider: Provider = new Provider(issuer, {
+  const provider: Provider = new ProviderClass(issuer, {
     adapter: createProviderAdapterFactory(db),
     clients: [
       {
@@ -135,7 +170,5 @@ export function createEmbeddedProvider(ctx: AppContext, secrets: ProviderSecrets
   provider.proxy = config.trustProxy;
   provider.on('server_error', (_koa, err) => log.error({ err }, 'identity provider failed'));
 
-  return { provider, mountPath, issuer };
+  return provider;
 }
-
-export type EmbeddedProvider = ReturnType<typeof createEmbeddedProvider>;

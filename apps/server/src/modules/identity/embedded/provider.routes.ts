@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Interaction } from 'oidc-provider';
 import { z } from 'zod';
@@ -52,8 +52,19 @@ export async function embeddedProviderRoutes(app: FastifyInstance, opts: Options
  * provider parses it itself.
  */
 async function providerMount(app: FastifyInstance, { embedded }: Options) {
-  const { provider, mountPath } = embedded;
-  const handle = provider.callback();
+  const { mountPath } = embedded;
+  // The provider is loaded by the first request under its path, not at start-up.
+  let handler: Promise<(req: IncomingMessage, res: ServerResponse) => Promise<void>> | null = null;
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    handler ??= embedded.provider().then(
+      (provider) => provider.callback(),
+      (err: unknown) => {
+        handler = null;
+        throw err;
+      },
+    );
+    return (await handler)(req, res);
+  };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
 
@@ -74,7 +85,7 @@ async function providerMount(app: FastifyInstance, { embedded }: Options) {
 }
 
 async function interactionRoutes(app: FastifyInstance, { ctx, embedded }: Options) {
-  const { provider, mountPath } = embedded;
+  const { mountPath } = embedded;
   const { db, config } = ctx;
   const restartHref = `${config.publicUrl}/auth/login`;
   const pageHref = (uid: string) => `${mountPath}/interaction/${uid}`;
@@ -116,6 +127,7 @@ async function interactionRoutes(app: FastifyInstance, { ctx, embedded }: Option
   async function interactionOf(request: FastifyRequest, reply: FastifyReply): Promise<Interaction> {
     const params = uidSchema.safeParse(request.params);
     if (!params.success) throw new InteractionExpired();
+    const provider = await embedded.provider();
     let interaction: Interaction;
     try {
       interaction = await provider.interactionDetails(request.raw, reply.raw);
@@ -177,6 +189,7 @@ async function interactionRoutes(app: FastifyInstance, { ctx, embedded }: Option
     async (request, reply) => {
       const interaction = await interactionOf(request, reply);
       if (interaction.prompt.name !== 'login') return reply.redirect(pageHref(interaction.uid), 303);
+      const provider = await embedded.provider();
       const body = loginBodySchema.parse(request.body ?? {});
       const account = body.email ? await findAccountByEmail(db, body.email) : undefined;
       // Unknown account: verify against a decoy so the answer takes the same time.
@@ -212,6 +225,7 @@ async function interactionRoutes(app: FastifyInstance, { ctx, embedded }: Option
     async (request, reply) => {
       const interaction = await interactionOf(request, reply);
       if (interaction.prompt.name !== 'consent') return reply.redirect(pageHref(interaction.uid), 303);
+      const provider = await embedded.provider();
       const accountId = interaction.session?.accountId;
       const clientId = typeof interaction.params.client_id === 'string' ? interaction.params.client_id : '';
       if (!accountId || !clientId) throw new InteractionExpired();
