@@ -25,7 +25,7 @@ import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
 import type { UploadTarget } from './upload-server.ts';
 
@@ -78,10 +78,27 @@ async function dropDatabase(name: string) {
   await admin((client) => client.query(`drop database if exists "${name}" with (force)`));
 }
 
+/** The servers run compiled by scripts/start.mjs, as `npm start` runs the product (docs/decisions/150). */
+let compiled: Promise<string> | undefined;
+function compiledUploadServer(): Promise<string> {
+  type Build = (o: { entryPoints: string[]; outdir: string }) => Promise<string[]>;
+  compiled ??= import(pathToFileURL(path.join(repoRoot, 'scripts/start.mjs')).href).then(
+    async ({ buildServer }: { buildServer: Build }) =>
+      (
+        await buildServer({
+          entryPoints: [path.join(benchDir, 'upload-server.ts')],
+          outdir: path.join(repoRoot, 'apps/server/dist/bench-upload-server'),
+        })
+      )[0] as string,
+  );
+  return compiled;
+}
+
 async function startServer(mode: Mode, dir: string): Promise<Server> {
+  const program = await compiledUploadServer();
   const database = mode === 'pipeline' && dbKind === 'postgres' ? await createDatabase() : undefined;
-  const args = [path.join(benchDir, 'upload-server.ts'), mode, dir, ...(database ? [database.url] : [])];
-  const child = spawn(process.execPath, [...profileArgs(mode), '--import', 'tsx', ...args], {
+  const args = [program, mode, dir, ...(database ? [database.url] : [])];
+  const child = spawn(process.execPath, [...profileArgs(mode), ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

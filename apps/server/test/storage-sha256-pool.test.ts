@@ -39,30 +39,26 @@ async function expectNothingStored(s: DiskBlobStore) {
   expect(await fs.readdir(s.tempDir).catch(() => [])).toEqual([]);
 }
 
-/** A worker script that hashes like the real one, except on buffers starting with a marker byte. */
+/**
+ * A worker script that hashes like the real one, except on buffers starting with a marker byte:
+ * 0xee exits, 0xef throws, 0xed never answers, 0xec reports a failure, 0xea is slow (20 ms per
+ * buffer, then works).
+ */
 async function faultyWorker(): Promise<URL> {
   const file = path.join(dir, 'faulty-worker.mjs');
   await fs.writeFile(
     file,
     `
 import { createHash } from 'node:crypto';
-import { readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 const hashes = new Map();
-function bytesOf(m) {
-  if (m.op === 'update') return new Uint8Array(m.buffer, 0, m.length);
-  const bytes = Buffer.alloc(m.length);
-  let done = 0;
-  while (done < m.length) done += readSync(m.fd, bytes, done, m.length - done, m.position + done);
-  return bytes;
-}
-// Like the real worker: after reporting a failure, a job's queued updates are ignored (its file
-// may already be closed), until the main thread drops it.
+// Like the real worker: after reporting a failure, a job's queued buffers are ignored until the
+// main thread drops it.
 const failed = new Set();
 parentPort.on('message', (m) => {
-  if ((m.op === 'update' || m.op === 'update-file') && failed.has(m.job)) return;
-  if (m.op === 'update' || m.op === 'update-file') {
-    const bytes = bytesOf(m);
+  if ((m.op === 'update' || m.op === 'hash') && failed.has(m.job)) return;
+  if (m.op === 'update' || m.op === 'hash') {
+    const bytes = new Uint8Array(m.buffer, 0, m.length);
     const first = bytes[0];
     if (first === 0xee) process.exit(3);
     if (first === 0xef) throw new Error('hash thread bug');
@@ -71,9 +67,11 @@ parentPort.on('message', (m) => {
       failed.add(m.job);
       return parentPort.postMessage({ op: 'failed', job: m.job, message: 'bad bytes' });
     }
+    if (first === 0xea) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
     if (!hashes.has(m.job)) hashes.set(m.job, createHash('sha256'));
     hashes.get(m.job).update(bytes);
-    parentPort.postMessage({ op: 'updated', job: m.job, seq: m.seq });
+    if (m.op === 'hash') parentPort.postMessage({ op: 'hashed', job: m.job, seq: m.seq, buffer: m.buffer }, [m.buffer]);
+    else parentPort.postMessage({ op: 'updated', job: m.job, seq: m.seq });
   } else if (m.op === 'digest') {
     const hash = hashes.get(m.job) ?? createHash('sha256');
     hashes.delete(m.job);
@@ -91,10 +89,25 @@ parentPort.on('message', (m) => {
 /** `count` bytes, random, whose slot number `at` (of `slotBytes`) starts with `marker`. */
 function markedContent(count: number, slotBytes: number, at: number, marker: number): Buffer {
   const content = randomBytes(count);
-  // Only the chosen buffer starts with one of the faulty worker's markers (0xec–0xef).
-  for (let i = 0; i < count; i += slotBytes) if ((content[i] as number) >= 0xec) content[i] = 0;
+  // Only the chosen buffer starts with one of the faulty worker's markers (0xea–0xef).
+  for (let i = 0; i < count; i += slotBytes) if ((content[i] as number) >= 0xea) content[i] = 0;
   content[at * slotBytes] = marker;
   return content;
+}
+
+async function sha256OfFile(file: string): Promise<string> {
+  return sha256(await fs.readFile(file));
+}
+
+/** The prototype of the FileHandles the store writes through, to spy on. */
+async function fileHandlePrototype() {
+  const probe = await fs.open(path.join(dir, 'probe'), 'w');
+  await probe.close();
+  return Object.getPrototypeOf(probe) as {
+    write: (...args: unknown[]) => Promise<{ bytesWritten: number }>;
+    datasync: () => Promise<void>;
+    sync: () => Promise<void>;
+  };
 }
 
 describe('Sha256Pool', () => {
@@ -176,46 +189,45 @@ describe('Sha256Pool', () => {
   });
 });
 
-describe('Sha256Pool reading back from a file', () => {
-  it('hashes ranges of an open file, in order, as createHash does', async () => {
+describe('Sha256Pool hashing buffers handed over to the thread', () => {
+  it('hashes transferred buffers in order, as createHash does, and gives each back unchanged', async () => {
     const hasher = pool();
     const content = randomBytes(3 * 1024 * 1024 + 777);
-    const file = path.join(dir, 'read-back.bin');
-    await fs.writeFile(file, content);
-    const handle = await fs.open(file, 'r');
-    try {
-      for (const step of [4096, 1024 * 1024 + 3, content.length]) {
-        const job = hasher.begin();
-        for (let at = 0; at < content.length; at += step)
-          await job.updateFromFile(handle.fd, at, Math.min(step, content.length - at));
-        expect(await job.digest()).toBe(sha256(content));
-      }
-      // Updates need not be awaited one by one: the thread takes them in the order given.
+    for (const step of [1, 4095, 65_537, 1024 * 1024, content.length]) {
+      const part = step === 1 ? content.subarray(0, 3000) : content;
       const job = hasher.begin();
-      await Promise.all(Array.from({ length: 300 }, (_, i) => job.updateFromFile(handle.fd, i * 7, 7)));
-      expect(await job.digest()).toBe(sha256(content.subarray(0, 2100)));
-    } finally {
-      await handle.close();
+      const pending: Promise<ArrayBuffer>[] = [];
+      for (let at = 0; at < part.length; at += step) {
+        const length = Math.min(step, part.length - at);
+        const buffer = new ArrayBuffer(step);
+        new Uint8Array(buffer).set(part.subarray(at, at + length));
+        // Sent before the previous ones came back: the thread takes them in the order given.
+        pending.push(job.hash(buffer, length));
+        expect(buffer.byteLength).toBe(0); // given away: detached here until it comes back
+      }
+      const back = await Promise.all(pending);
+      expect(await job.digest()).toBe(sha256(part));
+      for (const [i, buffer] of back.entries()) {
+        expect(buffer.byteLength).toBe(step);
+        const at = i * step;
+        const length = Math.min(step, part.length - at);
+        expect(Buffer.from(buffer, 0, length).equals(part.subarray(at, at + length))).toBe(true);
+      }
     }
   });
 
-  it('fails the job when the file is shorter than the range, and refuses bad arguments', async () => {
+  it('hashes an empty buffer as nothing, and refuses bad arguments', async () => {
     const hasher = pool();
-    const file = path.join(dir, 'short.bin');
-    await fs.writeFile(file, randomBytes(1000));
-    const handle = await fs.open(file, 'r');
-    try {
-      const job = hasher.begin();
-      await expect(job.updateFromFile(handle.fd, 500, 1000)).rejects.toThrow(HashWorkerError);
-      await expect(job.digest()).rejects.toThrow(HashWorkerError);
-      const other = hasher.begin();
-      await expect(other.updateFromFile(-1, 0, 10)).rejects.toThrow(TypeError);
-      await expect(other.updateFromFile(handle.fd, 0.5, 10)).rejects.toThrow(TypeError);
-      await other.updateFromFile(handle.fd, 0, 0);
-      expect(await other.digest()).toBe(sha256(Buffer.alloc(0)));
-    } finally {
-      await handle.close();
-    }
+    const job = hasher.begin();
+    expect((await job.hash(new ArrayBuffer(16), 0)).byteLength).toBe(16);
+    expect(await job.digest()).toBe(sha256(Buffer.alloc(0)));
+    const other = hasher.begin();
+    await expect(other.hash(new SharedArrayBuffer(8) as unknown as ArrayBuffer, 8)).rejects.toThrow(
+      TypeError,
+    );
+    await expect(other.hash(new ArrayBuffer(8), -1)).rejects.toThrow(TypeError);
+    await expect(other.hash(new ArrayBuffer(8), 9)).rejects.toThrow(RangeError);
+    expect(await other.digest()).toBe(sha256(Buffer.alloc(0)));
   });
 });
 
@@ -303,12 +315,10 @@ describe('DiskBlobStore with the worker hash', () => {
 
   it('refuses and stores nothing when a disk write fails, then works again', async () => {
     const s = store({ ...small, hasher: pool() });
-    const probe = await fs.open(path.join(dir, 'probe'), 'w');
-    const prototype = Object.getPrototypeOf(probe) as { writev: (...args: unknown[]) => Promise<unknown> };
-    await probe.close();
-    const original = prototype.writev;
+    const prototype = await fileHandlePrototype();
+    const original = prototype.write;
     let calls = 0;
-    vi.spyOn(prototype, 'writev').mockImplementation(function (this: unknown, ...args: unknown[]) {
+    vi.spyOn(prototype, 'write').mockImplementation(function (this: unknown, ...args: unknown[]) {
       if (++calls === 3) return Promise.reject(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
       return original.apply(this, args);
     });
@@ -318,31 +328,79 @@ describe('DiskBlobStore with the worker hash', () => {
     expect((await s.put(chunked(content, 5000), { maxBytes: 1e6 })).key).toBe(sha256(content));
   });
 
-  it('writes whole batches of slotBytes with writev, chunks passed as they came (no copy)', async () => {
-    const probe = await fs.open(path.join(dir, 'probe'), 'w');
-    const prototype = Object.getPrototypeOf(probe) as { writev: (...args: unknown[]) => Promise<unknown> };
-    await probe.close();
-    const writev = vi.spyOn(prototype, 'writev');
+  it('writes whole batches of slotBytes in order, and leaves the incoming chunks untouched', async () => {
+    const write = vi.spyOn(await fileHandlePrototype(), 'write');
     const content = randomBytes(10 * 4096 + 100);
     const chunks = Array.from({ length: Math.ceil(content.length / 3000) }, (_, i) =>
-      content.subarray(i * 3000, (i + 1) * 3000),
+      Buffer.from(content.subarray(i * 3000, (i + 1) * 3000)),
     );
     const s = store({ ...small, hasher: pool() });
-    expect((await s.put(Readable.from(chunks), { maxBytes: 1e6 })).key).toBe(sha256(content));
-    const batches = writev.mock.calls.map(([buffers]) => buffers as Buffer[]);
-    expect(batches.map((b) => b.reduce((n, x) => n + x.length, 0))).toEqual([...Array(10).fill(4096), 100]);
-    // Views over the incoming chunks' memory, not copies.
-    const first = batches[0]?.[0] as Buffer;
-    expect(first.buffer).toBe((chunks[0] as Buffer).buffer);
+    const { key } = await s.put(Readable.from(chunks), { maxBytes: 1e6 });
+    expect(key).toBe(sha256(content));
+    // write(bytes, offset, length, position): one whole batch per call, at consecutive positions.
+    const batches = write.mock.calls.map(([, offset, length, position]) => [offset, length, position]);
+    expect(batches).toEqual([...Array.from({ length: 10 }, (_, i) => [0, 4096, i * 4096]), [0, 100, 40_960]]);
+    // Copied into the writer's own buffers: the caller's chunks are neither detached nor changed.
+    expect(Buffer.concat(chunks).equals(content)).toBe(true);
+    const file = path.join(s.root, key.slice(0, 2), key.slice(2, 4), key);
+    expect(await sha256OfFile(file)).toBe(key);
+  });
+
+  it('hashes exactly what the file holds, for chunk patterns across batch boundaries', async () => {
+    const s = store({ ...small, hasher: pool() });
+    // Chunks smaller than, equal to, larger than a batch; one byte at a time; a batch plus one.
+    const patterns = [[1], [4095, 1, 4096, 4097], [8192 * 3 + 5], [17, 4079, 4096, 1, 8191, 2], [4097]];
+    for (const pattern of patterns) {
+      const sizes = Array.from({ length: 12 }, (_, i) => pattern[i % pattern.length] as number);
+      const chunks = sizes.map((n) => randomBytes(n));
+      const content = Buffer.concat(chunks);
+      const { key, size } = await s.put(Readable.from(chunks), { maxBytes: 1e6 });
+      expect(size).toBe(content.length);
+      expect(key).toBe(sha256(content));
+      expect(await sha256OfFile(path.join(s.root, key.slice(0, 2), key.slice(2, 4), key))).toBe(key);
+    }
+  });
+
+  it('holds at most its batches when the hash thread is slow, and still stores the right bytes', async () => {
+    const hasher = pool({ workerUrl: await faultyWorker() });
+    const s = store({ ...small, hasher });
+    // Every batch starts with the "slow" marker: 20 ms per batch on the hash thread.
+    const content = randomBytes(40 * small.slotBytes + 123);
+    for (let i = 0; i < content.length; i += small.slotBytes) content[i] = 0xea;
+    let produced = 0;
+    let maxAhead = 0;
+    const source = new Readable({
+      read() {
+        if (produced >= content.length) return void this.push(null);
+        const chunk = content.subarray(produced, produced + 1000);
+        produced += chunk.length;
+        this.push(chunk);
+      },
+    });
+    const sampling = setInterval(async () => {
+      const [name] = await fs.readdir(s.tempDir).catch(() => []);
+      if (name === undefined) return;
+      // Read before the size: the file only grows, so this never overstates how far ahead it is.
+      const before = produced;
+      const onDisk = await fs.stat(path.join(s.tempDir, name)).then(
+        (st) => st.size,
+        () => before,
+      );
+      maxAhead = Math.max(maxAhead, before - onDisk);
+    }, 5);
+    try {
+      const { key } = await s.put(source, { maxBytes: 1e6 });
+      expect(key).toBe(sha256(content));
+    } finally {
+      clearInterval(sampling);
+    }
+    expect(maxAhead).toBeGreaterThan(0);
+    // The batches with the thread, the writer's queue and the source's buffer (each up to a chunk over).
+    expect(maxAhead).toBeLessThanOrEqual(small.slots * small.slotBytes + small.slotBytes + 16_384 + 2000);
   });
 
   it('writes back ahead every syncEveryBytes, and only fsyncs at the end when it is 0', async () => {
-    const probe = await fs.open(path.join(dir, 'probe'), 'w');
-    const prototype = Object.getPrototypeOf(probe) as {
-      datasync: () => Promise<void>;
-      sync: () => Promise<void>;
-    };
-    await probe.close();
+    const prototype = await fileHandlePrototype();
     const datasync = vi.spyOn(prototype, 'datasync');
     const sync = vi.spyOn(prototype, 'sync');
     const content = randomBytes(200_000);

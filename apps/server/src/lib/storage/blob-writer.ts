@@ -5,11 +5,11 @@ import type { Sha256Job } from './sha256-pool.ts';
 
 export interface BlobWriterOptions {
   maxBytes: number;
-  /** Size of one batch: the unit of a file write and of a hash message. */
+  /** Size of one batch buffer: the unit of a message to the hash thread and of a file write. */
   slotBytes: number;
   /**
-   * Batches in flight (written but not yet hashed, or being written): the bound on what one upload
-   * holds in memory, and on how far ahead of the disk and the hash it reads.
+   * Batch buffers per upload (being filled, being hashed or being written): the bound on what one
+   * upload holds in memory, and on how far ahead of the disk and the hash it reads.
    */
   slots: number;
   /**
@@ -20,33 +20,39 @@ export interface BlobWriterOptions {
 }
 
 /**
- * The end of `DiskBlobStore.put`'s pipeline: counts the bytes (refusing past `maxBytes`), gathers
- * the incoming chunks as they are (no copy) into batches of exactly `slotBytes`, writes each batch
- * with one positional `writev` (one at a time, in order), and once a batch is written asks the hash
- * thread to hash that range of the file, read back from the page cache on its own thread
- * (docs/decisions/141). Memory is bounded by `slots × slotBytes` of chunks not yet hashed: a slow
- * disk or a slow hash slows the reading down (backpressure), whatever the upload's size. `final`
- * waits for every write and hash, then fsyncs the file: when the stream finishes, the bytes are
- * durable and `digest` is set. On any failure the stream is destroyed with it; `settled()` then
- * tells when nothing touches the file any more (only then may it be closed).
- * The file must be open for reading and writing.
+ * The end of `DiskBlobStore.put`'s pipeline (docs/decisions/142): counts the bytes (refusing past
+ * `maxBytes`), copies the incoming chunks into a few batch buffers of its own (`slots` ×
+ * `slotBytes`), hands each full one to the hash thread (transferred: nothing can change it there),
+ * and once it is back, unchanged, writes it at its position with one positional write on libuv's
+ * pool; the buffer is then reused. Hashes run in order on the hash thread, writes in order one after
+ * the other, so the hash of one batch overlaps the write of the one before. The incoming chunks are
+ * not kept: they are garbage as soon as they are copied, which keeps the request's thread and the
+ * garbage collector light. Memory per upload is bounded by the batch buffers: when none is free,
+ * the stream stops accepting chunks (backpressure), whatever the upload's size. `final` waits for
+ * every hash and write, then fsyncs the file: when the stream finishes, the bytes are durable and
+ * `digest` is the SHA-256 of exactly the bytes written. On any failure the stream is destroyed with
+ * it; `settled()` then tells when nothing touches the file any more (only then may it be closed).
  */
 export class BlobWriter extends Writable {
   size = 0;
   digest: string | undefined;
 
-  private batch: Buffer[] = [];
-  private batchBytes = 0;
-  /** Bytes handed to a write whose hash has not answered yet. */
-  private unhashed = 0;
+  /** The batch being filled, and how much of it is. */
+  private current: Uint8Array | undefined;
+  private fill = 0;
+  /** Free batch buffers (back from their hash and write), and how many were made (at most `slots`). */
+  private readonly spare: ArrayBuffer[] = [];
+  private made = 0;
   private position = 0;
+  /** Bytes written, in order: what a write-back sync covers. */
   private written = 0;
   private syncedTo = 0;
   private writeChain: Promise<void> = Promise.resolve();
   private syncing: Promise<void> | undefined;
   private finalSync: Promise<void> | undefined;
   private readonly inFlight = new Set<Promise<void>>();
-  private waiter: { resolve: () => void; reject: (err: Error) => void } | undefined;
+  /** A chunk waiting for a batch buffer to come back. */
+  private waiter: (() => void) | undefined;
   private failure: Error | undefined;
 
   constructor(
@@ -57,7 +63,7 @@ export class BlobWriter extends Writable {
     super({ highWaterMark: options.slotBytes });
   }
 
-  /** Resolves when no write, hash read or sync of this writer is running any more (never rejects). */
+  /** Resolves when no write, hash or sync of this writer is running any more (never rejects). */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled([this.writeChain, this.syncing, this.finalSync]);
@@ -73,19 +79,7 @@ export class BlobWriter extends Writable {
       callback(new BlobStoreError('TOO_LARGE', `blob exceeds ${this.options.maxBytes} bytes`));
       return;
     }
-    const { slotBytes } = this.options;
-    let offset = 0;
-    while (offset < chunk.length) {
-      // Views, not copies: a batch ends exactly at slotBytes.
-      const n = Math.min(chunk.length - offset, slotBytes - this.batchBytes);
-      this.batch.push(offset === 0 && n === chunk.length ? chunk : chunk.subarray(offset, offset + n));
-      this.batchBytes += n;
-      offset += n;
-      if (this.batchBytes === slotBytes) this.send();
-    }
-    // The common case stays synchronous: the batches in flight are within bounds.
-    if (this.unhashed < this.options.slots * slotBytes) callback();
-    else this.room().then(() => callback(), callback);
+    this.copyIn(chunk, 0, callback);
   }
 
   override _final(callback: (error?: Error | null) => void) {
@@ -98,43 +92,70 @@ export class BlobWriter extends Writable {
     callback(error);
   }
 
-  /** Resolves once the batches in flight are below the bound again. */
-  private async room(): Promise<void> {
-    while (this.unhashed >= this.options.slots * this.options.slotBytes) {
-      if (this.failure) throw this.failure;
-      await new Promise<void>((resolve, reject) => {
-        this.waiter = { resolve, reject };
-      });
+  /**
+   * Copies `chunk` from `offset` into the batches, sending each one that fills up. The common case
+   * stays synchronous; without a free batch buffer it resumes when one comes back.
+   */
+  private copyIn(chunk: Buffer, offset: number, callback: (error?: Error | null) => void) {
+    while (offset < chunk.length) {
+      if (this.current === undefined) {
+        const buffer = this.takeBuffer();
+        if (buffer === undefined) {
+          this.waiter = () => {
+            if (this.failure) callback(this.failure);
+            else this.copyIn(chunk, offset, callback);
+          };
+          return;
+        }
+        this.current = new Uint8Array(buffer);
+        this.fill = 0;
+      }
+      const n = Math.min(chunk.length - offset, this.current.length - this.fill);
+      this.current.set(n === chunk.length ? chunk : chunk.subarray(offset, offset + n), this.fill);
+      this.fill += n;
+      offset += n;
+      if (this.fill === this.current.length) this.send();
     }
-    if (this.failure) throw this.failure;
+    callback();
   }
 
-  /** Writes the current batch, then has the hash thread read it back; wakes `room()` when hashed. */
+  private takeBuffer(): ArrayBuffer | undefined {
+    const spare = this.spare.pop();
+    if (spare !== undefined) return spare;
+    if (this.made >= this.options.slots) return undefined;
+    this.made++;
+    return new ArrayBuffer(this.options.slotBytes);
+  }
+
+  /** Has the current batch hashed, then written; its buffer is free again after both. */
   private send() {
-    const buffers = this.batch;
-    const length = this.batchBytes;
-    this.batch = [];
-    this.batchBytes = 0;
-    if (length === 0) return;
+    const batch = this.current;
+    const length = this.fill;
+    this.current = undefined;
+    this.fill = 0;
+    if (batch === undefined || length === 0) {
+      if (batch !== undefined) this.spare.push(batch.buffer as ArrayBuffer);
+      return;
+    }
     const position = this.position;
     this.position += length;
-    this.unhashed += length;
-    const written = this.writeChain.then(() => this.writeAt(buffers, length, position));
-    this.writeChain = written;
-    // Writes finish in order, so the hash thread is asked for the ranges in order.
-    const done = written
-      .then(() => {
-        this.written += length;
-        this.maybeSyncAhead();
-        return this.hash.updateFromFile(this.file.fd, position, length);
+    const done = this.hash
+      .hash(batch.buffer as ArrayBuffer, length)
+      .then((buffer) => {
+        // Hashes come back in order; writes are chained in the same order.
+        const written = this.writeChain.then(() => this.writeAt(buffer, length, position));
+        this.writeChain = written.catch(() => undefined);
+        return written.then(() => buffer);
       })
       .then(
-        () => {
+        (buffer) => {
           this.inFlight.delete(done);
-          this.unhashed -= length;
+          this.written = position + length;
+          this.spare.push(buffer);
+          this.maybeSyncAhead();
           const waiter = this.waiter;
           this.waiter = undefined;
-          waiter?.resolve();
+          waiter?.();
         },
         (err: unknown) => {
           this.inFlight.delete(done);
@@ -145,17 +166,15 @@ export class BlobWriter extends Writable {
     this.inFlight.add(done);
   }
 
-  private async writeAt(buffers: Buffer[], length: number, position: number): Promise<void> {
+  private async writeAt(buffer: ArrayBuffer, length: number, position: number): Promise<void> {
     if (this.failure) throw this.failure;
-    const { bytesWritten } = await this.file.writev(buffers, position);
-    if (bytesWritten === length) return;
-    // A short write (rare): the rest, one positional write at a time.
-    let done = bytesWritten;
-    const rest = Buffer.concat(buffers, length);
+    const bytes = new Uint8Array(buffer, 0, length);
+    let done = 0;
     while (done < length) {
-      const { bytesWritten: n } = await this.file.write(rest, done, length - done, position + done);
-      if (n === 0) throw new Error('write made no progress');
-      done += n;
+      // A short write (rare) goes on from where it stopped.
+      const { bytesWritten } = await this.file.write(bytes, done, length - done, position + done);
+      if (bytesWritten === 0) throw new Error('write made no progress');
+      done += bytesWritten;
     }
   }
 
@@ -194,6 +213,6 @@ export class BlobWriter extends Writable {
     this.hash.drop();
     const waiter = this.waiter;
     this.waiter = undefined;
-    waiter?.reject(err);
+    waiter?.();
   }
 }

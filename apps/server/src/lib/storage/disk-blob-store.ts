@@ -27,13 +27,10 @@ export interface DiskBlobStoreOptions {
   syncEveryBytes?: number;
 }
 
-/**
- * Measured in docs/benchmarks-upload.md; see docs/decisions/140 and 141. A batch is written, then
- * hashed (read back), so the window holds more batches than when both ran side by side.
- */
+/** Measured in docs/benchmarks-upload.md; see docs/decisions/140 and 142. */
 export const defaultWriteOptions = {
   slotBytes: 1024 * 1024,
-  slots: 8,
+  slots: 4,
   syncEveryBytes: 32 * 1024 * 1024,
 } as const;
 
@@ -86,8 +83,8 @@ export class DiskBlobStore implements BlobStore {
     let writer: BlobWriter | undefined;
     try {
       await this.ensureDir(this.tempDir);
-      // 'wx+': never reuse a name; readable too, the hash thread reads back what was written.
-      file = await fs.open(tempPath, 'wx+', 0o640);
+      // 'wx': never reuse a name. Written only: the hash thread hashes the batches before their write.
+      file = await fs.open(tempPath, 'wx', 0o640);
       writer = new BlobWriter(file, this.hasher.begin(), { maxBytes, ...this.writeOptions });
       // Resolves once every byte is written, hashed and fsynced (BlobWriter's final step).
       await pipeline(source, writer);

@@ -9,7 +9,10 @@ export class HashWorkerError extends Error {
   }
 }
 
-/** One SHA-256 computed by a worker thread over bytes in shared memory, in the order they are given. */
+/**
+ * One SHA-256 computed by a worker thread over the bytes given, in order: read in place from shared
+ * memory (`update`), or from a buffer handed over to the thread and back (`hash`).
+ */
 export interface Sha256Job {
   /**
    * Hashes the first `length` bytes of `buffer`. Resolves once the worker has read them, so the
@@ -17,12 +20,12 @@ export interface Sha256Job {
    */
   update(buffer: SharedArrayBuffer, length: number): Promise<void>;
   /**
-   * Hashes `length` bytes of the open file `fd` from `position`, read back by the worker (from the
-   * page cache, just after they were written). The file must stay open until this settles; a file
-   * shorter than `position + length` fails the job.
+   * Hashes the first `length` bytes of `buffer`, which is transferred to the thread (detached here,
+   * so nothing can change it meanwhile) and comes back unchanged: resolves with it. Rejects with
+   * HashWorkerError, after which the job is dead (the buffer is then lost: make another).
    */
-  updateFromFile(fd: number, position: number, length: number): Promise<void>;
-  /** The lowercase hex digest of everything given to `update`. Call it once, after the last update resolved. */
+  hash(buffer: ArrayBuffer, length: number): Promise<ArrayBuffer>;
+  /** The lowercase hex digest of everything given so far. Call it once, after the last update or hash resolved. */
   digest(): Promise<string>;
   /** Abandons the job (an upload refused midway): pending updates still settle, the digest is never asked. */
   drop(): void;
@@ -36,7 +39,7 @@ export interface Sha256PoolOptions {
 }
 
 interface Settle {
-  resolve: () => void;
+  resolve: (buffer?: ArrayBuffer) => void;
   reject: (err: Error) => void;
 }
 
@@ -58,6 +61,7 @@ interface PoolThread {
 
 type WorkerMessage =
   | { op: 'updated'; job: number; seq: number }
+  | { op: 'hashed'; job: number; seq: number; buffer: ArrayBuffer }
   | { op: 'digest'; job: number; hex: string }
   | { op: 'failed'; job: number; message: string };
 
@@ -94,7 +98,7 @@ export class Sha256Pool {
     thread.jobs.set(state.id, state);
     return {
       update: (buffer, length) => this.update(state, buffer, length),
-      updateFromFile: (fd, position, length) => this.updateFromFile(state, fd, position, length),
+      hash: (buffer, length) => this.hash(state, buffer, length),
       digest: () => this.digest(state),
       drop: () => this.drop(state),
     };
@@ -136,18 +140,23 @@ export class Sha256Pool {
     return this.post(state, { op: 'update', buffer, length });
   }
 
-  private updateFromFile(state: JobState, fd: number, position: number, length: number): Promise<void> {
+  private hash(state: JobState, buffer: ArrayBuffer, length: number): Promise<ArrayBuffer> {
     if (state.failure) return Promise.reject(state.failure);
     if (state.dropped || state.digest) return Promise.reject(new HashWorkerError('hash job finished'));
-    if (![fd, position, length].every((n) => Number.isSafeInteger(n) && n >= 0))
-      return Promise.reject(new TypeError('updateFromFile takes a file descriptor, a position and a length'));
-    return this.post(state, { op: 'update-file', fd, position, length });
+    if (!(buffer instanceof ArrayBuffer) || !Number.isSafeInteger(length) || length < 0)
+      return Promise.reject(new TypeError('hash takes an ArrayBuffer and a length'));
+    if (length > buffer.byteLength) return Promise.reject(new RangeError('length exceeds the buffer'));
+    const seq = state.nextSeq++;
+    return new Promise<ArrayBuffer>((resolve, reject) => {
+      state.updates.set(seq, { resolve: (back) => resolve(back as ArrayBuffer), reject });
+      state.thread.worker.postMessage({ op: 'hash', job: state.id, seq, buffer, length }, [buffer]);
+    });
   }
 
   private post(state: JobState, message: Record<string, unknown>): Promise<void> {
     const seq = state.nextSeq++;
     return new Promise<void>((resolve, reject) => {
-      state.updates.set(seq, { resolve, reject });
+      state.updates.set(seq, { resolve: () => resolve(), reject });
       state.thread.worker.postMessage({ ...message, job: state.id, seq });
     });
   }
@@ -171,10 +180,10 @@ export class Sha256Pool {
   private onMessage(thread: PoolThread, message: WorkerMessage) {
     const state = thread.jobs.get(message.job);
     if (state === undefined) return;
-    if (message.op === 'updated') {
+    if (message.op === 'updated' || message.op === 'hashed') {
       const settle = state.updates.get(message.seq);
       state.updates.delete(message.seq);
-      settle?.resolve();
+      settle?.resolve(message.op === 'hashed' ? message.buffer : undefined);
       this.release(state);
     } else if (message.op === 'digest') {
       state.digest?.resolve(message.hex);
