@@ -24,12 +24,11 @@
  *
  * Goals: listing / healthz throughput ≥ 0.35; listing p99 ≤ 30 ms (both at `--connections`).
  */
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { fillPlaceholders } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, runMigrations } from '../apps/server/src/db/connection.ts';
@@ -152,40 +151,40 @@ interface RunResult {
   p99: number;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
-
-/** Closed loop: each client sends its next request as soon as the last one answers. */
+/**
+ * Closed loop: each client sends its next request as soon as the last one answers. The load
+ * generator runs in a process of its own (support/load-runner.mjs, plain node), so the harness's
+ * heap and garbage collections never add to the latencies measured.
+ */
 async function run(
   base: string,
   cookie: string,
   paths: string[],
   options: { connections: number; seconds: number; maxRequests: number },
 ): Promise<RunResult> {
-  const times: number[] = [];
-  const instance = autocannon({
-    url: base,
-    connections: options.connections,
-    duration: options.seconds,
-    maxOverallRequests: options.maxRequests,
-    headers: { cookie },
-    requests: paths.map((p) => ({ method: 'GET', path: p })),
+  const runner = spawn(
+    process.execPath,
+    [
+      fileURLToPath(new URL('./support/load-runner.mjs', import.meta.url)),
+      JSON.stringify({
+        url: base,
+        connections: options.connections,
+        seconds: options.seconds,
+        maxRequests: options.maxRequests,
+        headers: cookie ? { cookie } : {},
+        paths,
+      }),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  runner.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
   });
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
-    times.push(responseTime);
-  });
-  const [result] = (await once(instance, 'done')) as [autocannon.Result];
-  times.sort((a, b) => a - b);
-  return {
-    requests: result.requests.total,
-    seconds: result.duration,
-    rps: result.requests.total / result.duration,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    p50: percentile(times, 50),
-    p95: percentile(times, 95),
-    p99: percentile(times, 99),
-  };
+  const [code] = (await once(runner, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the load generator exited with code ${code}`);
+  const result = JSON.parse(output) as Omit<RunResult, 'rps'>;
+  return { ...result, rps: result.requests / result.seconds };
 }
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
