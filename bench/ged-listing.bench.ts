@@ -8,7 +8,7 @@
  * The parent creates a fresh PostgreSQL database (BENCH_DATABASE_URL, default
  * postgres://postgres@127.0.0.1:5432/postgres), migrates it, seeds one firm, one file, one folder
  * and its documents with `insert … select … from generate_series` (blob keys are random: listing
- * never reads a blob), then forks the real server (buildApp, loopback, logger off) in a child
+ * never reads a blob), then forks the real server (buildApp, compiled as `npm start` runs it, loopback, logger off) in a child
  * process so the load generator does not share its event loop. It walks the whole folder once
  * through the API (every live document exactly once: the pagination is checked, not assumed), keeps cursors spread over the folder, and the load run rotates through them, so most
  * pages are deep ones. Every run is bounded in time and in requests; the database is dropped at
@@ -33,7 +33,7 @@ import { fillPlaceholders } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase, runMigrations } from '../apps/server/src/db/connection.ts';
 import { folderPageQuery } from '../apps/server/src/modules/ged/ged.repository.ts';
-import { type ServerReady, serve } from './support/signed-in-server.ts';
+import { compiledEntry, type ServerReady, serve } from './support/signed-in-server.ts';
 
 const GOAL_RATIO = 0.35;
 const GOAL_P99_MS = 30;
@@ -233,12 +233,13 @@ async function main() {
 
     // Two servers on the same database: the product as shipped (folder-page cache on, decision
     // 122) and the same with the cache off, where every page is read from PostgreSQL.
+    // Both run compiled, as `npm start` runs the product.
+    const program = await compiledEntry(fileURLToPath(import.meta.url), 'bench-ged-listing');
     const startServer = async (cacheMb?: string) => {
-      const started = fork(fileURLToPath(import.meta.url), ['--serve', target.toString()], {
+      const started = fork(program, ['--serve', target.toString()], {
         stdio: 'inherit',
         env: { ...process.env, ...(cacheMb === undefined ? {} : { GED_PAGE_CACHE_MB: cacheMb }) },
         execArgv: [
-          ...process.execArgv,
           ...(process.env.BENCH_CPU_PROF && cacheMb === undefined
             ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
             : []),

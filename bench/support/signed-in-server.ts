@@ -5,6 +5,7 @@
  */
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { buildApp } from '../../apps/server/src/app.ts';
 import { loadConfig } from '../../apps/server/src/config.ts';
@@ -56,4 +57,21 @@ export async function serve(databaseUrl: string) {
     await database.close();
     process.exit(0);
   });
+}
+
+/**
+ * A bench entry compiled the way `npm start` compiles the server (scripts/start.mjs, decision
+ * 150), so the forked server runs as plain JavaScript like the product, not through tsx.
+ */
+export async function compiledEntry(entry: string, name: string): Promise<string> {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  const { buildServer } = (await import(pathToFileURL(path.join(root, 'scripts/start.mjs')).href)) as {
+    buildServer: (options: { entryPoints: string[]; outdir: string }) => Promise<string[]>;
+  };
+  const [program] = await buildServer({
+    entryPoints: [entry],
+    outdir: path.join(root, 'apps/server/dist', name),
+  });
+  if (!program) throw new Error(`no build of ${entry}`);
+  return program;
 }
