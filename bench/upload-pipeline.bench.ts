@@ -12,7 +12,7 @@
  *
  * The pipeline server runs on a fresh PostgreSQL database created for the run and dropped at the
  * end (BENCH_DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/postgres),
- * or with BENCH_DB=pglite on an in-memory PGlite inside the server process (its memory then counts
+ * or with BENCH_DB=pglite on PGlite in the server's data folder, as `npm start` runs it, inside the server process (its memory then counts
  * in the server's RSS). BENCH_BIG_GB=0 skips the large upload.
  *
  * Goals: pipeline throughput ≥ 0.8 × bare; pipeline server peak RSS ≤ 200 MiB during a 5 GB upload.

@@ -5,7 +5,7 @@
  *   tsx bench/upload-server.ts pipeline <dir> [postgres-url]
  *       the real server (buildApp, as `npm start` builds it), DATA_DIR=<dir>, on a fresh database:
  *       the PostgreSQL database named by the URL (created empty by the parent, which also drops
- *       it), or, without a URL, an in-memory PGlite. Migrates it, seeds one firm, one
+ *       it), or, without a URL, PGlite in <dir>/pglite as `npm start` opens it. Migrates it, seeds one firm, one
  *       administrator, one client file and one GED folder, and signs the administrator in.
  *   tsx bench/upload-server.ts pipeline-lib <dir>
  *       the upload path alone, for its memory: Fastify + @fastify/multipart + ingestUpload ->
@@ -55,8 +55,9 @@ async function startPipeline(): Promise<UploadTarget> {
     UPLOAD_MAX_BYTES: String(maxBytes),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
+  // Without a URL: PGlite in DATA_DIR/pglite, exactly as `npm start` opens it (decision 151).
   const database = await openDatabase(
-    databaseUrl ? { kind: 'postgres', url: databaseUrl, poolSize: 5 } : { kind: 'pglite' },
+    databaseUrl ? { kind: 'postgres', url: databaseUrl, poolSize: 5 } : config.database,
   );
   await runMigrations(database);
   const { app, ctx } = await buildApp({ config, database, startWorkers: false, logger: false });
