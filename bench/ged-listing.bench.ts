@@ -126,7 +126,8 @@ async function seed(client: pg.Client, count: number) {
      from generate_series(1, $7::int) g`,
     [firmId, fileId, folderId, WORDS, PARTIES, staffId, count],
   );
-  await client.query('analyze');
+  // Vacuumed now so that autovacuum does not wake up for the new rows in the middle of a run.
+  await client.query('vacuum (analyze)');
   const live = Number(
     (
       await client.query<{ n: string }>(
@@ -240,6 +241,8 @@ async function main() {
         stdio: 'inherit',
         env: { ...process.env, ...(cacheMb === undefined ? {} : { GED_PAGE_CACHE_MB: cacheMb }) },
         execArgv: [
+          // BENCH_SERVER_NODE_FLAGS: node/V8 flags for both servers (e.g. --trace-gc), space-separated.
+          ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
           ...(process.env.BENCH_CPU_PROF && cacheMb === undefined
             ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
             : []),
