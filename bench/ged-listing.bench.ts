@@ -20,7 +20,8 @@
  * record, the listing while one document of the folder changes ten times a second (each change
  * drops the folder's cached pages), the listing on a second server with the cache off (every page
  * read from PostgreSQL), and the listing from one client alone. BENCH_CPU_PROF=<dir> profiles the
- * first server (--cpu-prof).
+ * first server (--cpu-prof); BENCH_SERVER_NODE_FLAGS and BENCH_LOAD_NODE_FLAGS pass node flags (e.g.
+ * --trace-gc) to the servers and to the load generator.
  *
  * Goals: listing / healthz throughput ≥ 0.35; listing p99 ≤ 30 ms (both at `--connections`).
  */
@@ -166,6 +167,8 @@ async function run(
   const runner = spawn(
     process.execPath,
     [
+      // BENCH_LOAD_NODE_FLAGS: node/V8 flags for the load generator (e.g. --trace-gc).
+      ...(process.env.BENCH_LOAD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       fileURLToPath(new URL('./support/load-runner.mjs', import.meta.url)),
       JSON.stringify({
         url: base,
@@ -184,7 +187,11 @@ async function run(
   });
   const [code] = (await once(runner, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`the load generator exited with code ${code}`);
-  const result = JSON.parse(output) as Omit<RunResult, 'rps'>;
+  // The result is the last line; anything before it (e.g. --trace-gc) is passed on to stderr.
+  const lines = output.trimEnd().split('\n');
+  const last = lines.pop() ?? '';
+  if (lines.length > 0) process.stderr.write(`${lines.join('\n')}\n`);
+  const result = JSON.parse(last) as Omit<RunResult, 'rps'>;
   return { ...result, rps: result.requests / result.seconds };
 }
 
