@@ -242,12 +242,13 @@ async function main() {
     // Two servers on the same database: the product as shipped (folder-page cache on, decision
     // 122) and the same with the cache off, where every page is read from PostgreSQL.
     // Both run compiled, as `npm start` runs the product.
-    const program = await compiledEntry(fileURLToPath(import.meta.url), 'bench-ged-listing');
+    const { program, nodeFlags } = await compiledEntry(fileURLToPath(import.meta.url), 'bench-ged-listing');
     const startServer = async (cacheMb?: string) => {
       const started = fork(program, ['--serve', target.toString()], {
         stdio: 'inherit',
         env: { ...process.env, ...(cacheMb === undefined ? {} : { GED_PAGE_CACHE_MB: cacheMb }) },
         execArgv: [
+          ...nodeFlags, // as `npm start` runs the server
           // BENCH_SERVER_NODE_FLAGS: node/V8 flags for both servers (e.g. --trace-gc), space-separated.
           ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
           ...(process.env.BENCH_CPU_PROF && cacheMb === undefined

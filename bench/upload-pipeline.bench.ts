@@ -19,7 +19,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -43,6 +43,8 @@ const repoRoot = path.resolve(benchDir, '..');
 type Mode = 'pipeline' | 'pipeline-lib' | 'bare' | 'bare-fsync';
 
 /** BENCH_MODES=bare,bare-fsync,pipeline,pipeline-lib adds the upload path alone to the comparison. */
+/** BENCH_THREADS=1 prints each run's server CPU per thread (main, libuv, hash, GC helpers). */
+const showThreads = process.env.BENCH_THREADS === '1';
 const compareModes = (process.env.BENCH_MODES ?? 'bare,bare-fsync,pipeline').split(',') as Mode[];
 for (const mode of ['bare', 'pipeline'] as const)
   if (!compareModes.includes(mode)) throw new Error(`BENCH_MODES must include ${mode}`);
@@ -79,26 +81,29 @@ async function dropDatabase(name: string) {
 }
 
 /** The servers run compiled by scripts/start.mjs, as `npm start` runs the product (docs/decisions/150). */
-let compiled: Promise<string> | undefined;
-function compiledUploadServer(): Promise<string> {
+let compiled: Promise<{ program: string; nodeFlags: string[] }> | undefined;
+/** The compiled server and the node flags `npm start` runs it with. */
+function compiledUploadServer(): Promise<{ program: string; nodeFlags: string[] }> {
   type Build = (o: { entryPoints: string[]; outdir: string }) => Promise<string[]>;
   compiled ??= import(pathToFileURL(path.join(repoRoot, 'scripts/start.mjs')).href).then(
-    async ({ buildServer }: { buildServer: Build }) =>
-      (
+    async ({ buildServer, serverNodeFlags }: { buildServer: Build; serverNodeFlags: string[] }) => ({
+      program: (
         await buildServer({
           entryPoints: [path.join(benchDir, 'upload-server.ts')],
           outdir: path.join(repoRoot, 'apps/server/dist/bench-upload-server'),
         })
       )[0] as string,
+      nodeFlags: serverNodeFlags,
+    }),
   );
   return compiled;
 }
 
 async function startServer(mode: Mode, dir: string): Promise<Server> {
-  const program = await compiledUploadServer();
+  const { program, nodeFlags } = await compiledUploadServer();
   const database = mode === 'pipeline' && dbKind === 'postgres' ? await createDatabase() : undefined;
   const args = [program, mode, dir, ...(database ? [database.url] : [])];
-  const child = spawn(process.execPath, [...profileArgs(mode), ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, ...profileArgs(mode), ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -106,6 +111,8 @@ async function startServer(mode: Mode, dir: string): Promise<Server> {
     const target = await new Promise<UploadTarget>((resolve, reject) => {
       let out = '';
       child.stdout?.on('data', (chunk) => {
+        // What the server prints besides its ready line (e.g. --trace-gc) goes to our stderr.
+        if (out.includes('\n')) process.stderr.write(chunk);
         out += chunk;
         const match = /^ready (.*)$/m.exec(out);
         if (match) resolve(JSON.parse(match[1] as string) as UploadTarget);
@@ -119,10 +126,15 @@ async function startServer(mode: Mode, dir: string): Promise<Server> {
   }
 }
 
-/** BENCH_CPU_PROF=<dir> profiles the pipeline servers (--cpu-prof). */
+/**
+ * BENCH_CPU_PROF=<dir> profiles the pipeline servers (--cpu-prof); BENCH_SERVER_NODE_FLAGS adds node
+ * flags to them (e.g. `--trace-gc`).
+ */
 function profileArgs(mode: Mode): string[] {
   const dir = process.env.BENCH_CPU_PROF;
-  return dir && mode.startsWith('pipeline') ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  if (!mode.startsWith('pipeline')) return [];
+  return dir ? [...flags, '--cpu-prof', `--cpu-prof-dir=${dir}`] : flags;
 }
 
 async function stopServer(server: Server) {
@@ -218,6 +230,24 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds per thread (`/proc/<pid>/task/<tid>/stat`), keyed by name and id. */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+    byName.set(`${name}/${tid}`, seconds);
+  }
+  return byName;
+}
+
 function sampleRss(pid: number) {
   let maxRss = 0;
   const timer = setInterval(() => {
@@ -306,11 +336,23 @@ async function compare(dir: string, fileBytes: number) {
         const server = servers.get(mode) as Server;
         const pid = server.child.pid as number;
         const cpuBefore = cpuSeconds(pid);
+        const threadsBefore = showThreads ? threadCpuSeconds(pid) : undefined;
         const result = await upload(server.target, fileBytes);
         checkStored(mode, result, fileBytes);
         const measure = results.get(mode) as Measure;
         measure.rates.push(fileBytes / MiB / result.seconds);
         measure.cpuPerGiB.push((cpuSeconds(pid) - cpuBefore) / (fileBytes / 1024 / MiB));
+        if (threadsBefore) {
+          const perGiB = (seconds: number) => (seconds / (fileBytes / 1024 / MiB)).toFixed(2);
+          const parts = [...threadCpuSeconds(pid)]
+            .map(([name, seconds]) => [name, seconds - (threadsBefore.get(name) ?? 0)] as const)
+            .filter(([, seconds]) => seconds > 0)
+            .sort((a, b) => b[1] - a[1])
+            .map(([name, seconds]) => `${name} ${perGiB(seconds)}`);
+          console.error(
+            `${mode} run ${run + 1}: ${measure.rates.at(-1)?.toFixed(0)} MiB/s; cpu-s/GiB by thread: ${parts.join(', ')}`,
+          );
+        }
         await clearUploads(mode, dirs.get(mode) as string);
       }
     }

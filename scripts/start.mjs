@@ -15,6 +15,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const webDist = path.join(root, 'apps/web/dist');
 const thisScript = fileURLToPath(import.meta.url);
 
+/**
+ * V8 flags the server runs with (docs/decisions/152): a young generation of at most 8 MiB per
+ * semi-space. With V8's default (16 MiB) a busy upload could leave the young generation at its
+ * largest, which then exceeds the old generation's headroom, and V8 ran a full mark-compact every
+ * 20 MB or so for the rest of the process's life (about one process in four in the benchmark,
+ * 0.9 → 0.5 GiB/s). The benchmarks run the server with the same flags.
+ */
+export const serverNodeFlags = ['--max-semi-space-size=8'];
+
 /** Where `npm start` puts the compiled server (git-ignored, like every `dist/`). */
 export const serverOutdir = path.join(root, 'apps/server/dist/server');
 
@@ -174,7 +183,7 @@ async function main() {
   const [serverMain] = await buildServer();
   if (process.argv.includes('--build-only')) return;
 
-  const server = spawn(process.execPath, [serverMain], { cwd: root, stdio: 'inherit' });
+  const server = spawn(process.execPath, [...serverNodeFlags, serverMain], { cwd: root, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
   server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

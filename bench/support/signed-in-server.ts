@@ -63,15 +63,21 @@ export async function serve(databaseUrl: string) {
  * A bench entry compiled the way `npm start` compiles the server (scripts/start.mjs, decision
  * 150), so the forked server runs as plain JavaScript like the product, not through tsx.
  */
-export async function compiledEntry(entry: string, name: string): Promise<string> {
+export async function compiledEntry(
+  entry: string,
+  name: string,
+): Promise<{ program: string; nodeFlags: string[] }> {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  const { buildServer } = (await import(pathToFileURL(path.join(root, 'scripts/start.mjs')).href)) as {
+  const { buildServer, serverNodeFlags } = (await import(
+    pathToFileURL(path.join(root, 'scripts/start.mjs')).href
+  )) as {
     buildServer: (options: { entryPoints: string[]; outdir: string }) => Promise<string[]>;
+    serverNodeFlags: string[];
   };
   const [program] = await buildServer({
     entryPoints: [entry],
     outdir: path.join(root, 'apps/server/dist', name),
   });
   if (!program) throw new Error(`no build of ${entry}`);
-  return program;
+  return { program, nodeFlags: serverNodeFlags };
 }

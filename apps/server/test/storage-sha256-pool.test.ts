@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AlignedSlotPool } from '../src/lib/storage/aligned-slots.ts';
 import { chunked, listAll, readAll, sha256 } from '../src/lib/storage/blob-store.contract.ts';
 import { DiskBlobStore, type DiskBlobStoreOptions } from '../src/lib/storage/disk-blob-store.ts';
 import { HashWorkerError, Sha256Pool } from '../src/lib/storage/sha256-pool.ts';
@@ -100,6 +101,12 @@ async function sha256OfFile(file: string): Promise<string> {
 }
 
 /** The prototype of the FileHandles the store writes through, to spy on. */
+/** What the store's probe should find: O_DIRECT exists on Linux, and tmpfs refuses it. */
+async function takesDirectIo(where: string): Promise<boolean> {
+  const tmpfsMagic = 0x01021994;
+  return process.platform === 'linux' && (await fs.statfs(where)).type !== tmpfsMagic;
+}
+
 async function fileHandlePrototype() {
   const probe = await fs.open(path.join(dir, 'probe'), 'w');
   await probe.close();
@@ -107,6 +114,7 @@ async function fileHandlePrototype() {
     write: (...args: unknown[]) => Promise<{ bytesWritten: number }>;
     datasync: () => Promise<void>;
     sync: () => Promise<void>;
+    truncate: (length?: number) => Promise<void>;
   };
 }
 
@@ -328,13 +336,13 @@ describe('DiskBlobStore with the worker hash', () => {
     expect((await s.put(chunked(content, 5000), { maxBytes: 1e6 })).key).toBe(sha256(content));
   });
 
-  it('writes whole batches of slotBytes in order, and leaves the incoming chunks untouched', async () => {
+  it('writes whole batches of slotBytes in order, and leaves the incoming chunks untouched (page cache)', async () => {
     const write = vi.spyOn(await fileHandlePrototype(), 'write');
     const content = randomBytes(10 * 4096 + 100);
     const chunks = Array.from({ length: Math.ceil(content.length / 3000) }, (_, i) =>
       Buffer.from(content.subarray(i * 3000, (i + 1) * 3000)),
     );
-    const s = store({ ...small, hasher: pool() });
+    const s = store({ ...small, hasher: pool(), directIo: false });
     const { key } = await s.put(Readable.from(chunks), { maxBytes: 1e6 });
     expect(key).toBe(sha256(content));
     // write(bytes, offset, length, position): one whole batch per call, at consecutive positions.
@@ -344,6 +352,65 @@ describe('DiskBlobStore with the worker hash', () => {
     expect(Buffer.concat(chunks).equals(content)).toBe(true);
     const file = path.join(s.root, key.slice(0, 2), key.slice(2, 4), key);
     expect(await sha256OfFile(file)).toBe(key);
+  });
+
+  it('writes with direct I/O where the filesystem takes it: whole blocks, the padding cut off', async () => {
+    const s = store({ ...small, hasher: pool(), slotPool: new AlignedSlotPool(small.slotBytes, 8) });
+    expect(await s.usesDirectIo()).toBe(await takesDirectIo(dir));
+    const prototype = await fileHandlePrototype();
+    const write = vi.spyOn(prototype, 'write');
+    const truncate = vi.spyOn(prototype, 'truncate');
+    const datasync = vi.spyOn(prototype, 'datasync');
+    const content = randomBytes(10 * 4096 + 100);
+    const chunks = Array.from({ length: Math.ceil(content.length / 3000) }, (_, i) =>
+      Buffer.from(content.subarray(i * 3000, (i + 1) * 3000)),
+    );
+    const { key, size } = await s.put(Readable.from(chunks), { maxBytes: 1e6 });
+    expect(key).toBe(sha256(content));
+    expect(size).toBe(content.length);
+    const file = path.join(s.root, key.slice(0, 2), key.slice(2, 4), key);
+    expect(await sha256OfFile(file)).toBe(key);
+    expect((await fs.stat(file)).size).toBe(content.length);
+    expect(Buffer.concat(chunks).equals(content)).toBe(true);
+    const batches = write.mock.calls.map(([, offset, length, position]) => [offset, length, position]);
+    if (await s.usesDirectIo()) {
+      // The last batch (100 bytes) goes as one zero-padded block, then the file is cut to its size;
+      // nothing is left dirty in the page cache, so there is no write-back.
+      expect(batches).toEqual(Array.from({ length: 11 }, (_, i) => [0, 4096, i * 4096]));
+      expect(truncate.mock.calls).toEqual([[content.length]]);
+      expect(datasync).not.toHaveBeenCalled();
+    } else {
+      expect(batches.at(-1)).toEqual([0, 100, 40_960]);
+      expect(truncate).not.toHaveBeenCalled();
+    }
+  });
+
+  it('stores right whatever the direct I/O slots left: none, one, all given back after a failure', async () => {
+    const sizes = [0, 1, 4095, 4096, 4097, 3 * 4096 + 7, 50_001];
+    // No slot at all: the page cache, as on a filesystem that refuses O_DIRECT.
+    const none = store({ ...small, hasher: pool(), slotPool: new AlignedSlotPool(small.slotBytes, 0) });
+    expect(await none.usesDirectIo()).toBe(false);
+    // One slot for an upload that would take two: it goes on with the one it has.
+    const onePool = new AlignedSlotPool(small.slotBytes, 1);
+    const one = store({ ...small, hasher: pool(), slotPool: onePool });
+    for (const s of [none, one]) {
+      for (const size of sizes) {
+        const content = randomBytes(size);
+        const result = await s.put(chunked(content, 1000), { maxBytes: size });
+        expect(result.key).toBe(sha256(content));
+        expect((await readAll(await s.get(result.key))).equals(content)).toBe(true);
+      }
+      expect(await fs.readdir(s.tempDir)).toEqual([]);
+    }
+    expect(onePool.size).toBeLessThanOrEqual(1);
+    expect(onePool.available).toBe(1);
+    // A refused upload (a hash thread that fails midway) gives its slots back too.
+    const slotPool = new AlignedSlotPool(small.slotBytes, 4);
+    const failing = store({ ...small, hasher: pool({ workerUrl: await faultyWorker() }), slotPool });
+    const bad = markedContent(100_000, small.slotBytes, 5, 0xec);
+    await expect(failing.put(chunked(bad, 3000), { maxBytes: 1e6 })).rejects.toThrow(HashWorkerError);
+    await expectNothingStored(failing);
+    expect(slotPool.available).toBe(4);
   });
 
   it('hashes exactly what the file holds, for chunk patterns across batch boundaries', async () => {
@@ -405,7 +472,7 @@ describe('DiskBlobStore with the worker hash', () => {
     const sync = vi.spyOn(prototype, 'sync');
     const content = randomBytes(200_000);
 
-    const ahead = store({ ...small, hasher: pool() });
+    const ahead = store({ ...small, hasher: pool(), directIo: false });
     expect((await ahead.put(chunked(content, 4000), { maxBytes: 1e6 })).key).toBe(sha256(content));
     expect(datasync.mock.calls.length).toBeGreaterThan(0);
     // The final fsync of the file, then the directory's (publish).
@@ -413,7 +480,7 @@ describe('DiskBlobStore with the worker hash', () => {
 
     datasync.mockClear();
     sync.mockClear();
-    const atEnd = store({ ...small, syncEveryBytes: 0, hasher: pool() });
+    const atEnd = store({ ...small, syncEveryBytes: 0, hasher: pool(), directIo: false });
     const other = randomBytes(200_000);
     expect((await atEnd.put(chunked(other, 4000), { maxBytes: 1e6 })).key).toBe(sha256(other));
     expect(datasync).not.toHaveBeenCalled();

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
+import { type AlignedSlotPool, directIoBlockBytes } from './aligned-slots.ts';
 import { BlobStoreError } from './blob-store.ts';
 import type { Sha256Job } from './sha256-pool.ts';
 
@@ -17,6 +18,14 @@ export interface BlobWriterOptions {
    * time), so the fsync at the end waits for the last part only. 0 = only at the end.
    */
   syncEveryBytes: number;
+  /**
+   * Direct I/O (docs/decisions/152): the file is open with O_DIRECT, so the bytes go from the batch
+   * buffers to the disk without the page cache. The batches are then page-aligned slots of `pool`
+   * (`first` already taken for this writer, the others taken when free, given back by `settled()`),
+   * each is hashed in place while it is written, whole blocks are written (the last one padded with
+   * zeros) and the file is cut to its size before the fsync. `syncEveryBytes` does not apply.
+   */
+  direct?: { pool: AlignedSlotPool; first: Uint8Array<SharedArrayBuffer> };
 }
 
 /**
@@ -32,6 +41,8 @@ export interface BlobWriterOptions {
  * every hash and write, then fsyncs the file: when the stream finishes, the bytes are durable and
  * `digest` is the SHA-256 of exactly the bytes written. On any failure the stream is destroyed with
  * it; `settled()` then tells when nothing touches the file any more (only then may it be closed).
+ * With `direct`, the batches are shared slots hashed in place and written at the same time (both
+ * only read them), straight to the disk (docs/decisions/152).
  */
 export class BlobWriter extends Writable {
   size = 0;
@@ -41,8 +52,11 @@ export class BlobWriter extends Writable {
   private current: Uint8Array | undefined;
   private fill = 0;
   /** Free batch buffers (back from their hash and write), and how many were made (at most `slots`). */
-  private readonly spare: ArrayBuffer[] = [];
+  private readonly spare: Uint8Array[] = [];
   private made = 0;
+  /** Direct I/O: every slot taken from the pool, given back once by `settled()`. */
+  private readonly owned: Uint8Array<SharedArrayBuffer>[] = [];
+  private released = false;
   private position = 0;
   /** Bytes written, in order: what a write-back sync covers. */
   private written = 0;
@@ -61,12 +75,32 @@ export class BlobWriter extends Writable {
     private readonly options: BlobWriterOptions,
   ) {
     super({ highWaterMark: options.slotBytes });
+    if (options.direct) {
+      if (
+        options.direct.first.byteLength !== options.slotBytes ||
+        options.slotBytes % directIoBlockBytes !== 0
+      )
+        throw new RangeError(`direct I/O takes slots of slotBytes, a multiple of ${directIoBlockBytes}`);
+      this.owned.push(options.direct.first);
+      this.spare.push(options.direct.first);
+      this.made = 1;
+    }
   }
 
-  /** Resolves when no write, hash or sync of this writer is running any more (never rejects). */
+  /**
+   * Resolves when no write, hash or sync of this writer is running any more (never rejects); with
+   * direct I/O, its slots are then back in their pool.
+   */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await Promise.allSettled([this.writeChain, this.syncing, this.finalSync]);
+    const pool = this.options.direct?.pool;
+    if (pool && !this.released) {
+      this.released = true;
+      for (const slot of this.owned) pool.give(slot);
+      this.owned.length = 0;
+      this.spare.length = 0;
+    }
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void) {
@@ -107,7 +141,7 @@ export class BlobWriter extends Writable {
           };
           return;
         }
-        this.current = new Uint8Array(buffer);
+        this.current = buffer;
         this.fill = 0;
       }
       const n = Math.min(chunk.length - offset, this.current.length - this.fill);
@@ -119,56 +153,95 @@ export class BlobWriter extends Writable {
     callback();
   }
 
-  private takeBuffer(): ArrayBuffer | undefined {
+  private takeBuffer(): Uint8Array | undefined {
     const spare = this.spare.pop();
     if (spare !== undefined) return spare;
-    if (this.made >= this.options.slots) return undefined;
+    if (this.made >= this.options.slots || this.released) return undefined;
+    const { direct } = this.options;
+    if (direct) {
+      // None free in the pool: go on with the slots this writer has.
+      const slot = direct.pool.take();
+      if (slot === undefined) return undefined;
+      this.owned.push(slot);
+      this.made++;
+      return slot;
+    }
     this.made++;
-    return new ArrayBuffer(this.options.slotBytes);
+    return new Uint8Array(this.options.slotBytes);
   }
 
-  /** Has the current batch hashed, then written; its buffer is free again after both. */
+  /** Has the current batch hashed and written; its buffer is free again after both. */
   private send() {
     const batch = this.current;
     const length = this.fill;
     this.current = undefined;
     this.fill = 0;
     if (batch === undefined || length === 0) {
-      if (batch !== undefined) this.spare.push(batch.buffer as ArrayBuffer);
+      if (batch !== undefined) this.spare.push(batch);
       return;
     }
     const position = this.position;
     this.position += length;
-    const done = this.hash
-      .hash(batch.buffer as ArrayBuffer, length)
-      .then((buffer) => {
-        // Hashes come back in order; writes are chained in the same order.
-        const written = this.writeChain.then(() => this.writeAt(buffer, length, position));
-        this.writeChain = written.catch(() => undefined);
-        return written.then(() => buffer);
-      })
-      .then(
-        (buffer) => {
-          this.inFlight.delete(done);
-          this.written = position + length;
-          this.spare.push(buffer);
-          this.maybeSyncAhead();
-          const waiter = this.waiter;
-          this.waiter = undefined;
-          waiter?.();
-        },
-        (err: unknown) => {
-          this.inFlight.delete(done);
-          this.fail(err instanceof Error ? err : new Error(String(err)));
-          this.destroy(this.failure);
-        },
-      );
+    const done = (
+      this.options.direct
+        ? this.hashAndWriteDirect(batch, length, position)
+        : this.hashThenWrite(batch, length, position)
+    ).then(
+      (buffer) => {
+        this.inFlight.delete(done);
+        this.written = position + length;
+        this.spare.push(buffer);
+        this.maybeSyncAhead();
+        const waiter = this.waiter;
+        this.waiter = undefined;
+        waiter?.();
+      },
+      (err: unknown) => {
+        this.inFlight.delete(done);
+        this.fail(err instanceof Error ? err : new Error(String(err)));
+        this.destroy(this.failure);
+      },
+    );
     this.inFlight.add(done);
   }
 
-  private async writeAt(buffer: ArrayBuffer, length: number, position: number): Promise<void> {
+  /**
+   * The batch's buffer goes to the hash thread (transferred: nothing can change it there) and, once
+   * back, is written at its position; writes are chained in the order of the batches.
+   */
+  private hashThenWrite(batch: Uint8Array, length: number, position: number): Promise<Uint8Array> {
+    return this.hash.hash(batch.buffer as ArrayBuffer, length).then((buffer) => {
+      const back = new Uint8Array(buffer);
+      const written = this.chainWrite(back, length, position);
+      return written.then(() => back);
+    });
+  }
+
+  /**
+   * Direct I/O: the hash thread reads the shared slot in place while the disk reads it too (neither
+   * changes it); whole blocks are written, the tail of the last one zeroed (the file is cut to its
+   * size at the end). Settles only once both are done, so the slot is never reused under either.
+   */
+  private hashAndWriteDirect(batch: Uint8Array, length: number, position: number): Promise<Uint8Array> {
+    const blocks = Math.ceil(length / directIoBlockBytes) * directIoBlockBytes;
+    if (blocks > length) batch.fill(0, length, blocks);
+    const hashed = this.hash.update(batch.buffer as SharedArrayBuffer, length);
+    const written = this.chainWrite(batch, blocks, position);
+    return Promise.allSettled([hashed, written]).then(([h, w]) => {
+      if (h.status === 'rejected') throw h.reason;
+      if (w.status === 'rejected') throw w.reason;
+      return batch;
+    });
+  }
+
+  private chainWrite(bytes: Uint8Array, length: number, position: number): Promise<void> {
+    const written = this.writeChain.then(() => this.writeAt(bytes, length, position));
+    this.writeChain = written.catch(() => undefined);
+    return written;
+  }
+
+  private async writeAt(bytes: Uint8Array, length: number, position: number): Promise<void> {
     if (this.failure) throw this.failure;
-    const bytes = new Uint8Array(buffer, 0, length);
     let done = 0;
     while (done < length) {
       // A short write (rare) goes on from where it stopped.
@@ -181,7 +254,14 @@ export class BlobWriter extends Writable {
   /** Write-back of what is already written, while the rest is still arriving. */
   private maybeSyncAhead() {
     const every = this.options.syncEveryBytes;
-    if (every <= 0 || this.syncing || this.failure || this.written - this.syncedTo < every) return;
+    if (
+      every <= 0 ||
+      this.options.direct ||
+      this.syncing ||
+      this.failure ||
+      this.written - this.syncedTo < every
+    )
+      return;
     const upTo = this.written;
     this.syncing = this.file.datasync().then(
       () => {
@@ -202,6 +282,8 @@ export class BlobWriter extends Writable {
     if (this.failure) throw this.failure;
     await this.syncing;
     if (this.failure) throw this.failure;
+    // Direct I/O wrote whole blocks: cut the padding off the last one.
+    if (this.options.direct && this.size % directIoBlockBytes !== 0) await this.file.truncate(this.size);
     this.finalSync = this.file.sync();
     const [digest] = await Promise.all([this.hash.digest(), this.finalSync]);
     this.digest = digest;

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { AlignedSlotPool, directIoBlockBytes } from './aligned-slots.ts';
 import {
   assertBlobKey,
   type BlobStat,
@@ -25,6 +27,14 @@ export interface DiskBlobStoreOptions {
   slotBytes?: number;
   slots?: number;
   syncEveryBytes?: number;
+  /**
+   * Write blobs with direct I/O (O_DIRECT, docs/decisions/152) where the filesystem takes it:
+   * `true` (default) probes the temp directory once and falls back to the page cache if it refuses;
+   * `false` always writes through the page cache.
+   */
+  directIo?: boolean;
+  /** Page-aligned batch buffers for direct I/O; by default one pool per process and slot size. */
+  slotPool?: AlignedSlotPool;
 }
 
 /** Measured in docs/benchmarks-upload.md; see docs/decisions/140 and 142. */
@@ -34,7 +44,24 @@ export const defaultWriteOptions = {
   syncEveryBytes: 32 * 1024 * 1024,
 } as const;
 
+/**
+ * Direct I/O slots kept by the process at most, per slot size: 32 × 1 MiB by default, i.e. eight
+ * uploads with all four of their batches, or 32 with one each; further uploads go through the page
+ * cache. Measured in docs/benchmarks-upload.md.
+ */
+export const defaultMaxDirectSlots = 32;
+
 let sharedPool: Sha256Pool | undefined;
+const sharedSlotPools = new Map<number, AlignedSlotPool>();
+
+function sharedSlotPool(slotBytes: number): AlignedSlotPool {
+  let pool = sharedSlotPools.get(slotBytes);
+  if (pool === undefined) {
+    pool = new AlignedSlotPool(slotBytes, defaultMaxDirectSlots);
+    sharedSlotPools.set(slotBytes, pool);
+  }
+  return pool;
+}
 
 /** The process's hash threads, started at the first upload. */
 export function sharedSha256Pool(): Sha256Pool {
@@ -51,7 +78,10 @@ export class DiskBlobStore implements BlobStore {
   readonly tempDir: string;
   private readonly locks = new KeyedLock();
   private readonly hasher: Sha256Pool;
-  private readonly writeOptions: Omit<BlobWriterOptions, 'maxBytes'>;
+  private readonly writeOptions: Omit<BlobWriterOptions, 'maxBytes' | 'direct'>;
+  private readonly slotPool: AlignedSlotPool | undefined;
+  /** Whether the temp directory's filesystem takes O_DIRECT (probed at the first upload). */
+  private directProbe: Promise<boolean> | undefined;
 
   constructor(root: string, options: DiskBlobStoreOptions = {}) {
     this.root = path.resolve(root);
@@ -64,6 +94,48 @@ export class DiskBlobStore implements BlobStore {
     };
     if (!(this.writeOptions.slotBytes >= 1 && this.writeOptions.slots >= 1))
       throw new TypeError('slotBytes and slots must be at least 1');
+    const directPossible =
+      options.directIo !== false &&
+      constants.O_DIRECT !== undefined &&
+      this.writeOptions.slotBytes % directIoBlockBytes === 0;
+    this.slotPool = directPossible
+      ? (options.slotPool ?? sharedSlotPool(this.writeOptions.slotBytes))
+      : undefined;
+    if (this.slotPool && this.slotPool.slotBytes !== this.writeOptions.slotBytes)
+      throw new RangeError('slotPool must hold slots of slotBytes');
+  }
+
+  /** Whether uploads are written with direct I/O here (false until the first upload probed it). */
+  async usesDirectIo(): Promise<boolean> {
+    if (this.slotPool === undefined) return false;
+    await this.ensureDir(this.tempDir);
+    this.directProbe ??= this.probeDirectIo();
+    return this.directProbe;
+  }
+
+  /**
+   * One block written with O_DIRECT from a pool slot into a scratch file of the temp directory:
+   * tmpfs refuses the open, some filesystems the write; either means the page cache.
+   */
+  private async probeDirectIo(): Promise<boolean> {
+    const pool = this.slotPool;
+    const slot = pool?.take();
+    if (pool === undefined || slot === undefined) return false;
+    const probe = path.join(this.tempDir, `direct-io-probe-${randomUUID()}${tempSuffix}`);
+    try {
+      const handle = await fs.open(probe, directFlags, 0o600);
+      try {
+        const { bytesWritten } = await handle.write(slot, 0, directIoBlockBytes, 0);
+        return bytesWritten === directIoBlockBytes;
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return false;
+    } finally {
+      pool.give(slot);
+      await fs.rm(probe, { force: true });
+    }
   }
 
   static inDataDir(dataDir: string, options: DiskBlobStoreOptions = {}): DiskBlobStore {
@@ -81,11 +153,17 @@ export class DiskBlobStore implements BlobStore {
     source.on('error', ignoreError);
     let file: FileHandle | undefined;
     let writer: BlobWriter | undefined;
+    // Direct I/O when the filesystem takes it and the pool has a slot for this upload.
+    let slot: Uint8Array<SharedArrayBuffer> | undefined;
     try {
       await this.ensureDir(this.tempDir);
-      // 'wx': never reuse a name. Written only: the hash thread hashes the batches before their write.
-      file = await fs.open(tempPath, 'wx', 0o640);
-      writer = new BlobWriter(file, this.hasher.begin(), { maxBytes, ...this.writeOptions });
+      const pool = (await this.usesDirectIo()) ? this.slotPool : undefined;
+      slot = pool?.take();
+      // Exclusive creation: never reuse a name. Written only: the hash thread reads the batches.
+      file = await fs.open(tempPath, slot ? directFlags : 'wx', 0o640);
+      const direct = pool && slot ? { pool, first: slot } : undefined;
+      writer = new BlobWriter(file, this.hasher.begin(), { maxBytes, ...this.writeOptions, direct });
+      slot = undefined; // the writer gives it back
       // Resolves once every byte is written, hashed and fsynced (BlobWriter's final step).
       await pipeline(source, writer);
       const sha256 = writer.digest;
@@ -103,6 +181,7 @@ export class DiskBlobStore implements BlobStore {
       source.off('error', ignoreError);
       // Never close the file under a write still running on the thread pool.
       await writer?.settled();
+      if (slot) this.slotPool?.give(slot);
       await file?.close().catch(ignoreError);
       await fs.rm(tempPath, { force: true });
     }
@@ -246,6 +325,10 @@ export class DiskBlobStore implements BlobStore {
     for (const parent of parents) await fsyncDir(parent);
   }
 }
+
+/** Create-only, write-only, straight to the disk (`constants.O_DIRECT` exists on Linux only). */
+const directFlags =
+  constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_TRUNC | (constants.O_DIRECT ?? 0);
 
 async function fsyncDir(dir: string): Promise<void> {
   const handle = await fs.open(dir, 'r');
