@@ -21,6 +21,7 @@ import { createWriteStream } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 
 const [mode, dir, databaseUrl] = process.argv.slice(2);
@@ -162,9 +163,29 @@ const target =
       : await startBare(mode === 'bare-fsync');
 process.stdout.write(`ready ${JSON.stringify(target)}\n`);
 
+// BENCH_GC_STATS=1: garbage collections by kind, printed to stderr at exit (an observer costs
+// nothing measurable, unlike --trace-gc, whose output changed what it measured).
+const gcStats = new Map<string, { count: number; ms: number }>();
+if (process.env.BENCH_GC_STATS === '1') {
+  const kinds: Record<number, string> = { 1: 'minor', 2: 'major', 4: 'incremental', 8: 'weakcb' };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = kinds[(entry as unknown as { detail: { kind: number } }).detail.kind] ?? 'other';
+      const stat = gcStats.get(kind) ?? { count: 0, ms: 0 };
+      stat.count++;
+      stat.ms += entry.duration;
+      gcStats.set(kind, stat);
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
+
 // A clean exit on SIGTERM/SIGINT (closes the database; lets `--cpu-prof` write its profile).
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
+    if (gcStats.size > 0)
+      process.stderr.write(
+        `${mode} server gc: ${[...gcStats].map(([k, v]) => `${k} ${v.count} (${v.ms.toFixed(0)} ms)`).join(', ')}\n`,
+      );
     shutdown().finally(() => process.exit(0));
   });
 }
