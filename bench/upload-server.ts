@@ -35,6 +35,8 @@ export interface UploadTarget {
   port: number;
   path: string;
   headers: Record<string, string>;
+  /** The embedded database's own process (PGlite as `npm start` runs it), if any. */
+  databasePid?: number;
 }
 
 let shutdown: () => Promise<void> = async () => {};
@@ -106,7 +108,9 @@ async function startPipeline(): Promise<UploadTarget> {
     kind: 'staff',
     principalId: staff.id,
   });
+  const databasePid = (database.db as unknown as { $client?: { pid?: unknown } }).$client?.pid;
   return {
+    ...(typeof databasePid === 'number' ? { databasePid } : {}),
     port: (app.server.address() as AddressInfo).port,
     path: `/api/ged/folders/${folder.id}/documents`,
     headers: { cookie: `${app.sessionCookieName}=${session.token}`, 'x-csrf-token': session.csrfToken },

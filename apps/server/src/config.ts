@@ -102,7 +102,7 @@ function toConfig(env: z.infer<typeof envSchema>) {
     trustProxy: env.TRUST_PROXY,
     database: env.DATABASE_URL
       ? ({ kind: 'postgres', url: env.DATABASE_URL } as const)
-      : ({ kind: 'pglite', dir: path.join(dataDir, 'pglite') } as const),
+      : ({ kind: 'pglite', dir: path.join(dataDir, 'pglite'), separateProcess: true } as const),
     mail: {
       from: env.MAIL_FROM,
       /** Embedded: a loopback SMTP server captures mail into the mailbox page. */

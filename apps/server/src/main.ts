@@ -41,12 +41,20 @@ async function main() {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // The embedded database's own process ended under us: nothing can work any more, so stop
+  // (a supervisor restarts the server, which restarts the database).
+  void database.stopped?.then((err) => {
+    if (closing) return;
+    closing = true;
+    app.log.fatal({ err }, 'the embedded database stopped; exiting');
+    void app.close().finally(() => process.exit(1));
+  });
 
   await app.listen({ port: config.port, host: config.host });
   const lines = [
     '',
     `  Passerelle is running on ${config.publicUrl}`,
-    `  Database: ${config.database.kind === 'pglite' ? `PGlite (embedded) in ${config.database.dir}` : 'PostgreSQL'}`,
+    `  Database: ${config.database.kind === 'pglite' ? `PGlite (embedded, its own process) in ${config.database.dir}` : 'PostgreSQL'}`,
     `  Identity: ${config.identity.kind === 'embedded' ? `embedded OpenID provider at ${config.identity.issuer}` : config.identity.issuer}`,
     `  Mail: ${config.mail.embedded ? `embedded SMTP, read it at ${config.publicUrl}/mailbox` : 'SMTP_URL'}`,
   ];

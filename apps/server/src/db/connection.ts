@@ -13,6 +13,8 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { PgliteDirLock } from './pglite-lock.ts';
+import { RemotePglite } from './pglite-remote.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -25,7 +27,16 @@ export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.m
 
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'pglite'; dir?: string; loadDataDir?: Blob };
+  | {
+      kind: 'pglite';
+      dir?: string;
+      loadDataDir?: Blob;
+      /**
+       * Run PGlite in a process of its own (docs/decisions/153; `npm start` does, with `dir`): the
+       * server then holds none of the engine's memory. Otherwise in this process (tests).
+       */
+      separateProcess?: boolean;
+    };
 
 export interface Database {
   db: Db;
@@ -35,6 +46,8 @@ export interface Database {
   withSessionLock?<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
   /** Dump of a PGlite data directory (used to clone a migrated template in tests). */
   dumpPglite?(): Promise<Blob>;
+  /** A database in a process of its own: resolves if that process ends without `close()`. */
+  stopped?: Promise<Error>;
 }
 
 /**
@@ -134,17 +147,36 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   }
   if (target.dir && !target.loadDataDir) await initPgliteDir(target.dir);
   if (target.dir) await mkdir(target.dir, { recursive: true });
-  const client = await PGlite.create({
-    extensions: { pg_trgm, btree_gin },
-    startParams: pgliteStartParams,
-    ...(target.dir ? { dataDir: target.dir } : {}),
-    ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
-  });
+  if (target.separateProcess) {
+    if (!target.dir || target.loadDataDir)
+      throw new TypeError('a separate PGlite process needs a data directory');
+    const remote = await RemotePglite.start(target.dir, pgliteStartParams);
+    // biome-ignore lint/suspicious/noExplicitAny: drizzle's PGlite driver takes any client with its methods
+    const db = drizzlePglite({ client: remote as any, schema }) as unknown as Db;
+    return { db, kind: 'pglite', close: () => remote.close(), stopped: remote.stopped };
+  }
+  // One engine per directory: the lock waits for a previous holder (decision 153).
+  const lock = target.dir ? await PgliteDirLock.acquire(target.dir) : undefined;
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      extensions: { pg_trgm, btree_gin },
+      startParams: pgliteStartParams,
+      ...(target.dir ? { dataDir: target.dir } : {}),
+      ...(target.loadDataDir ? { loadDataDir: target.loadDataDir } : {}),
+    });
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await lock?.release();
+    },
     dumpPglite: async () => (await client.dumpDataDir('none')) as Blob,
   };
 }
