@@ -20,7 +20,7 @@ const thisScript = fileURLToPath(import.meta.url);
  * V8's old-generation limit after a full collection leaves little headroom, and V8 counts the
  * external memory allocated since then (the HTTP parser's 64 KiB body chunks, freed only by the
  * next scavenge) against it: during an upload, V8 could fall into starting a full mark-compact
- * every ~20 MB received, for the rest of the process's life (3 of 4 processes in the upload
+ * every ~20 MB received, for the rest of the process's life (about half the processes in the upload
  * benchmark, 0.95 → 0.5 GiB/s). `--initial-old-space-size=64` makes 64 MB the limit's floor;
  * `--max-semi-space-size=8` keeps the young generation (and what V8 reserves for it) at 8 MiB per
  * semi-space. The benchmarks run the server with the same flags.
