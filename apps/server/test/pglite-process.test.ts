@@ -193,6 +193,8 @@ describe('PGlite in its own process', () => {
     server.kill('SIGKILL');
     // Its channel closed, the database process closes PGlite and ends by itself.
     await waitFor(() => !isAlive(dbPid));
+    // …and gives the directory's lock back itself, the server being unable to.
+    expect(existsSync(`${dir}.lock`)).toBe(false);
     const reopened = await openDatabase({ kind: 'pglite', dir, separateProcess: true });
     await reopened.close();
   });

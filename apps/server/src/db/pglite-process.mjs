@@ -11,6 +11,7 @@
 // Messages out, unasked: { op: 'ready' } once open; { op: 'notify', channel, payload }.
 // The process ends when the server's channel closes (the server stopped, even by SIGKILL): PGlite
 // is closed first, so its files are left clean.
+import { readFile, unlink } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -138,6 +139,11 @@ async function shutdown() {
   closing ??= (async () => {
     for (const open of transactions.values()) open.reject(new Error('database closing'));
     await pg.close();
+    // The server handed this process the directory's lock (pglite-lock.ts): give it back, unless
+    // the server already did. A server killed by SIGKILL cannot, so this process does.
+    const lock = `${dir}.lock`;
+    const holder = await readFile(lock, 'utf8').catch(() => '');
+    if (holder === String(process.pid)) await unlink(lock).catch(() => undefined);
   })();
   return closing;
 }
