@@ -230,7 +230,8 @@ async function launchChromium(): Promise<{ port: number; close: () => Promise<vo
   const chrome = spawn(
     CHROME_PATH,
     [...CHROME_FLAGS, '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // A process group of its own, so that closing it stops its helper processes too.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
@@ -250,10 +251,16 @@ async function launchChromium(): Promise<{ port: number; close: () => Promise<vo
     close: async () => {
       if (chrome.exitCode === null) {
         const exited = once(chrome, 'exit');
-        chrome.kill('SIGTERM');
+        process.kill(-(chrome.pid as number), 'SIGTERM');
         await exited;
       }
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      // Helpers of the group may still be writing their cache for a moment: a leftover temporary
+      // profile is not worth failing the measurement for.
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (err) {
+        console.warn(`could not remove the Chromium profile ${profile}: ${(err as Error).message}`);
+      }
     },
   };
 }
