@@ -466,6 +466,27 @@ describe('DiskBlobStore with the worker hash', () => {
     expect(maxAhead).toBeLessThanOrEqual(small.slots * small.slotBytes + small.slotBytes + 16_384 + 2000);
   });
 
+  it('shares a small slot pool between concurrent uploads: direct or not, every one stored right', async () => {
+    const slotPool = new AlignedSlotPool(small.slotBytes, 3);
+    const s = store({ ...small, hasher: pool(), slotPool });
+    const contents = Array.from({ length: 8 }, (_, i) =>
+      randomBytes(i === 0 ? 0 : 1 + Math.floor(Math.random() * 300_000)),
+    );
+    const results = await Promise.all(
+      contents.map((content) =>
+        s.put(chunked(content, 1 + Math.floor(Math.random() * 9000)), { maxBytes: 1e6 }),
+      ),
+    );
+    for (const [i, result] of results.entries()) {
+      const content = contents[i] as Buffer;
+      expect(result.key).toBe(sha256(content));
+      expect((await readAll(await s.get(result.key))).equals(content)).toBe(true);
+    }
+    expect(slotPool.size).toBeLessThanOrEqual(3);
+    expect(slotPool.available).toBe(3);
+    expect(await fs.readdir(s.tempDir)).toEqual([]);
+  });
+
   it('writes back ahead every syncEveryBytes, and only fsyncs at the end when it is 0', async () => {
     const prototype = await fileHandlePrototype();
     const datasync = vi.spyOn(prototype, 'datasync');
