@@ -466,6 +466,19 @@ describe('DiskBlobStore with the worker hash', () => {
     expect(maxAhead).toBeLessThanOrEqual(small.slots * small.slotBytes + small.slotBytes + 16_384 + 2000);
   });
 
+  it('writes through the page cache when no aligned memory can be mapped', async () => {
+    const runtime = (globalThis as unknown as { WebAssembly: { Memory: () => unknown } }).WebAssembly;
+    vi.spyOn(runtime, 'Memory').mockImplementation(() => {
+      throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+    });
+    const slotPool = new AlignedSlotPool(small.slotBytes, 4);
+    const s = store({ ...small, hasher: pool(), slotPool });
+    expect(await s.usesDirectIo()).toBe(false);
+    expect(slotPool.available).toBe(0);
+    const content = randomBytes(50_000);
+    expect((await s.put(chunked(content, 3000), { maxBytes: 1e6 })).key).toBe(sha256(content));
+  });
+
   it('shares a small slot pool between concurrent uploads: direct or not, every one stored right', async () => {
     const slotPool = new AlignedSlotPool(small.slotBytes, 3);
     const s = store({ ...small, hasher: pool(), slotPool });

@@ -14,6 +14,7 @@
 export class AlignedSlotPool {
   private readonly free: Uint8Array<SharedArrayBuffer>[] = [];
   private created = 0;
+  private exhausted = false;
   private readonly pages: number;
 
   constructor(
@@ -34,15 +35,23 @@ export class AlignedSlotPool {
 
   /** Slots free right now. */
   get available(): number {
-    return this.free.length + (this.maxSlots - this.created);
+    return this.free.length + (this.exhausted ? 0 : this.maxSlots - this.created);
   }
 
   /** A slot of `slotBytes` starting on a page boundary, or undefined when `maxSlots` are all in use. */
   take(): Uint8Array<SharedArrayBuffer> | undefined {
     const slot = this.free.pop();
     if (slot !== undefined) return slot;
-    if (this.created >= this.maxSlots) return undefined;
-    const memory = new WasmMemory({ initial: this.pages, maximum: this.pages, shared: true });
+    if (this.created >= this.maxSlots || this.exhausted) return undefined;
+    let memory: { buffer: SharedArrayBuffer };
+    try {
+      memory = new (wasm().Memory)({ initial: this.pages, maximum: this.pages, shared: true });
+    } catch {
+      // The runtime could not map it (a tight address-space limit, say): no more slots, and the
+      // callers write through the page cache instead.
+      this.exhausted = true;
+      return undefined;
+    }
     this.created++;
     return new Uint8Array(memory.buffer, 0, this.slotBytes);
   }
@@ -56,18 +65,21 @@ export class AlignedSlotPool {
 
 const wasmPageBytes = 64 * 1024;
 
-/** The runtime's WebAssembly.Memory (the server's type library declares no WebAssembly values). */
-const WasmMemory = (
-  globalThis as unknown as {
-    WebAssembly: {
-      Memory: new (descriptor: {
-        initial: number;
-        maximum: number;
-        shared: true;
-      }) => { buffer: SharedArrayBuffer };
-    };
-  }
-).WebAssembly.Memory;
+/** The runtime's WebAssembly (the server's type library declares no WebAssembly values). */
+const wasm = () =>
+  (
+    globalThis as unknown as {
+      WebAssembly: {
+        Memory: new (descriptor: {
+          initial: number;
+          maximum: number;
+          shared: true;
+        }) => {
+          buffer: SharedArrayBuffer;
+        };
+      };
+    }
+  ).WebAssembly;
 
 /** Direct I/O writes whole blocks at block-aligned positions: 4 KiB covers 512 B and 4 KiB devices. */
 export const directIoBlockBytes = 4096;
