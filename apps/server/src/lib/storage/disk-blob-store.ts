@@ -37,19 +37,19 @@ export interface DiskBlobStoreOptions {
   slotPool?: AlignedSlotPool;
 }
 
-/** Measured in docs/benchmarks-upload.md; see docs/decisions/140 and 142. */
+/** Measured in docs/benchmarks-upload.md; see docs/decisions/140, 142 and 152 (2 MiB batches). */
 export const defaultWriteOptions = {
-  slotBytes: 1024 * 1024,
+  slotBytes: 2 * 1024 * 1024,
   slots: 4,
   syncEveryBytes: 32 * 1024 * 1024,
 } as const;
 
 /**
- * Direct I/O slots kept by the process at most, per slot size: 32 × 1 MiB by default, i.e. eight
- * uploads with all four of their batches, or 32 with one each; further uploads go through the page
+ * Direct I/O slots kept by the process at most, per slot size: 16 × 2 MiB by default, i.e. four
+ * uploads with all four of their batches, or 16 with one each; further uploads go through the page
  * cache. Measured in docs/benchmarks-upload.md.
  */
-export const defaultMaxDirectSlots = 32;
+export const defaultMaxDirectSlots = 16;
 
 let sharedPool: Sha256Pool | undefined;
 const sharedSlotPools = new Map<number, AlignedSlotPool>();
