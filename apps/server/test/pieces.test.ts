@@ -111,6 +111,24 @@ describe('client deposits', () => {
     expect(
       (await call(client, 'GET', `/api/client/files/${fileId}/pieces?month=2001-01`)).json().items,
     ).toEqual([]);
+    // Newest first, a keyset page at a time: every piece exactly once.
+    const url = `/api/client/files/${fileId}/pieces?month=${month}&limit=2`;
+    const first = (await call(client, 'GET', url)).json();
+    expect(first.items).toHaveLength(2);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await call(client, 'GET', `${url}&cursor=${first.nextCursor}`)).json();
+    expect(second).toMatchObject({ nextCursor: null });
+    const paged = [...first.items, ...second.items];
+    expect(paged.map((p: { id: string }) => p.id)).toEqual(list.map((p: { id: string }) => p.id));
+    const times = paged.map((p: { depositedAt: string }) => p.depositedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    // A forged cursor is refused; on a file one may not see, access answers first.
+    const forged = await call(client, 'GET', `${url}&cursor=bm90LWEtY3Vyc29y`);
+    expect(forged.statusCode).toBe(400);
+    expect(forged.json().error.code).toBe('VALIDATION_FAILED');
+    expect((await call(client, 'GET', `/api/client/files/${otherFileId}/pieces?cursor=x`)).statusCode).toBe(
+      404,
+    );
     const dash = (await call(client, 'GET', `/api/client/files/${fileId}/dashboard`)).json();
     expect(dash.pieces).toMatchObject({ aTraiter: 3, traitees: 0, rejetees: 0 });
     expect(dash.pieces.items).toHaveLength(3);

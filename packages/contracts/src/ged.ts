@@ -205,12 +205,18 @@ export const clientPieceSchema = z.object({
   depositedAt: z.string(),
 });
 export type ClientPiece = z.infer<typeof clientPieceSchema>;
-export const clientPieceListSchema = z.object({ items: z.array(clientPieceSchema) });
+/** Keyset page of the client's pieces, newest first: pass `nextCursor` back as `cursor`. */
+export const clientPieceListSchema = z.object({
+  items: z.array(clientPieceSchema),
+  nextCursor: z.string().nullable(),
+});
 export const clientPiecesQuerySchema = z.object({
   month: z
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
     .optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
 });
 
 export const clientGedDocumentSchema = gedDocumentSchema.omit({ visibleToClient: true });

@@ -203,6 +203,7 @@ export const en: SharedMessages = {
       },
       monthTitle: 'Pieces sent this month',
       monthEmpty: 'No pieces sent this month.',
+      loadMore: 'Show more pieces',
       depositedAt: 'Sent on {{date}}',
       reason: 'Firm’s reason: {{reason}}',
     },

@@ -210,6 +210,7 @@ export const fr = {
       },
       monthTitle: 'Pièces envoyées ce mois-ci',
       monthEmpty: 'Aucune pièce envoyée ce mois-ci.',
+      loadMore: 'Afficher plus de pièces',
       depositedAt: 'Déposée le {{date}}',
       reason: 'Motif du cabinet\u00a0: {{reason}}',
     },

@@ -83,13 +83,22 @@ export async function listInbox(db: DbOrTx, q: InboxQuery): Promise<PieceRow[]> 
 export async function listFilePieces(
   db: DbOrTx,
   fileId: string,
-  by: { month?: string | undefined; contactId?: string | undefined; limit: number },
+  by: {
+    month?: string | undefined;
+    contactId?: string | undefined;
+    /** Keyset: only pieces older than this one (newest first). */
+    after?: { depositedAt: Date; id: string } | undefined;
+    limit: number;
+  },
 ): Promise<PieceRow[]> {
   const conditions: (SQL | undefined)[] = [
     eq(pieces.fileId, fileId),
     by.contactId ? eq(pieces.contactId, by.contactId) : undefined,
     by.month
       ? sql`to_char(${pieces.depositedAt} at time zone 'Europe/Paris', 'YYYY-MM') = ${by.month}`
+      : undefined,
+    by.after
+      ? sql`(${pieces.depositedAt}, ${pieces.id}) < (${by.after.depositedAt.toISOString()}::timestamptz, ${by.after.id}::uuid)`
       : undefined,
   ];
   return (await base(db)

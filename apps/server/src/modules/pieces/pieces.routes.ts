@@ -80,7 +80,7 @@ export async function piecesRoutes(fastify: FastifyInstance, opts: { ctx: AppCon
         response: { 200: clientPieceListSchema },
       },
     },
-    (request) => service.clientList(requireClient(request.actor), request.params.fileId, request.query.month),
+    (request) => service.clientList(requireClient(request.actor), request.params.fileId, request.query),
   );
 
   app.get(

@@ -149,15 +149,25 @@ export function createPiecesService(ctx: AppContext, mail: MailModule) {
       });
     },
 
-    async clientList(actor: ClientActor, fileId: string, month: string | undefined) {
+    async clientList(
+      actor: ClientActor,
+      fileId: string,
+      query: { month?: string | undefined; cursor?: string | undefined; limit: number },
+    ) {
       const access = await clientFileAccess(db, actor, fileId);
       if (!access.capabilities.includes('pieces.deposit')) assertClientCapability(access, 'dashboard.read');
+      // Access answers first (a file one may not see is a 404 whatever the cursor).
+      const after = pieceCursor(query.cursor);
       const rows = await repo.listFilePieces(db, fileId, {
-        month,
+        month: query.month,
         contactId: ownOnly(access, actor),
-        limit: 1000,
+        after,
+        limit: query.limit + 1,
       });
-      return { items: rows.map(toClientPiece) };
+      return {
+        items: rows.slice(0, query.limit).map(toClientPiece),
+        nextCursor: nextPieceCursor(rows, query.limit),
+      };
     },
 
     async clientDashboard(actor: ClientActor, fileId: string) {
@@ -209,25 +219,16 @@ export function createPiecesService(ctx: AppContext, mail: MailModule) {
       } else if (actor.role === 'collaborateur' && !actor.seesAllFiles) {
         fileIds = await repo.responsibleFileIds(db, actor.firmId, actor.staffId);
       }
-      const cursor = decodeCursor(query.cursor, 2);
-      const after = cursor
-        ? { depositedAt: new Date(cursor[0] as string), id: cursor[1] as string }
-        : undefined;
-      if (after && (Number.isNaN(after.depositedAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(after.id)))
-        throw new AppError('VALIDATION_FAILED', 'Curseur de pagination invalide.');
       const rows = await repo.listInbox(db, {
         firmId: actor.firmId,
         fileIds,
         status: query.status,
-        after,
+        after: pieceCursor(query.cursor),
         limit: query.limit + 1,
       });
-      const items = rows.slice(0, query.limit);
-      const last = items[items.length - 1];
       return {
-        items: items.map(toPiece),
-        nextCursor:
-          rows.length > query.limit && last ? encodeCursor([last.depositedAt.toISOString(), last.id]) : null,
+        items: rows.slice(0, query.limit).map(toPiece),
+        nextCursor: nextPieceCursor(rows, query.limit),
       };
     },
 
@@ -267,4 +268,20 @@ export function createPiecesService(ctx: AppContext, mail: MailModule) {
       });
     },
   };
+}
+
+/** A keyset cursor over pieces, newest first: the last piece's deposit time and id. */
+function pieceCursor(cursor: string | undefined): { depositedAt: Date; id: string } | undefined {
+  const decoded = decodeCursor(cursor, 2);
+  if (!decoded) return undefined;
+  const after = { depositedAt: new Date(decoded[0] as string), id: decoded[1] as string };
+  if (Number.isNaN(after.depositedAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(after.id))
+    throw new AppError('VALIDATION_FAILED', 'Curseur de pagination invalide.');
+  return after;
+}
+
+/** The cursor of the next page when the query (made for one more row than the page) found more. */
+function nextPieceCursor(rows: { depositedAt: Date; id: string }[], limit: number): string | null {
+  const last = rows[limit - 1];
+  return rows.length > limit && last ? encodeCursor([last.depositedAt.toISOString(), last.id]) : null;
 }

@@ -4,14 +4,9 @@ import { ChevronRightIcon, FolderIcon, SearchIcon } from '../../../../components
 import { ErrorNotice, Notice } from '../../../../components/notice';
 import { useDocumentTitle } from '../../../../lib/use-document-title';
 import { useLoad } from '../../../../lib/use-load';
+import { useMorePages } from '../../../../lib/use-more-pages';
 import type { ClientPageProps } from '../../../app/client-page';
-import {
-  type ClientFolder,
-  type ClientGedDocument,
-  fetchDocuments,
-  fetchFolders,
-  searchDocuments,
-} from '../api/client-ged';
+import { type ClientFolder, fetchDocuments, fetchFolders, searchDocuments } from '../api/client-ged';
 import { useSearchParams } from '../api/use-search-params';
 import { DocumentRow } from './document-row';
 import './documents.css';
@@ -201,14 +196,13 @@ function SearchResults({ fileId, q, onClear }: { fileId: string | null; q: strin
 function FolderDocuments({ folderId, hasSubfolders }: { folderId: string; hasSubfolders: boolean }) {
   const { t } = useTranslation();
   const first = useLoad(folderId, (signal) => fetchDocuments(folderId, null, signal));
-  const [more, setMore] = useState<ClientGedDocument[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-  const [moreError, setMoreError] = useState<unknown>(null);
-  useEffect(() => {
-    setMore([]);
-    setCursor(first.data?.nextCursor ?? null);
-  }, [first.data]);
+  const {
+    items: documents,
+    hasMore,
+    loadMore,
+    loadingMore,
+    moreError,
+  } = useMorePages(first.data, (cursor) => fetchDocuments(folderId, cursor));
 
   if (first.error) return <ErrorNotice error={first.error} onRetry={first.reload} />;
   if (!first.data)
@@ -217,26 +211,8 @@ function FolderDocuments({ folderId, hasSubfolders }: { folderId: string; hasSub
         {t('common.loading')}
       </p>
     );
-  const documents = [...first.data.items, ...more];
   if (documents.length === 0)
     return hasSubfolders ? null : <Notice title={t('client.documents.emptyFolder')} />;
-
-  const loadMore = () => {
-    if (!cursor) return;
-    setLoadingMore(true);
-    setMoreError(null);
-    fetchDocuments(folderId, cursor).then(
-      (page) => {
-        setMore((items) => [...items, ...page.items]);
-        setCursor(page.nextCursor);
-        setLoadingMore(false);
-      },
-      (error: unknown) => {
-        setMoreError(error);
-        setLoadingMore(false);
-      },
-    );
-  };
 
   return (
     <section aria-label={t('client.documents.listLabel')}>
@@ -246,7 +222,7 @@ function FolderDocuments({ folderId, hasSubfolders }: { folderId: string; hasSub
         ))}
       </ul>
       {moreError ? <ErrorNotice error={moreError} onRetry={loadMore} /> : null}
-      {cursor ? (
+      {hasMore ? (
         <p className="doc-list__more">
           <button type="button" className="button" onClick={loadMore} disabled={loadingMore}>
             {loadingMore ? t('common.loading') : t('client.documents.loadMore')}

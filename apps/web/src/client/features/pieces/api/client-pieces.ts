@@ -16,9 +16,10 @@ export function currentMonth(now = new Date()): string {
   return `${parts.year}-${parts.month}`;
 }
 
-export function fetchMonthPieces(fileId: string, month: string, signal: AbortSignal) {
-  return api.get<{ items: ClientPiece[] }>(`/api/client/files/${fileId}/pieces`, {
-    query: { month },
+/** The month's pieces, newest first, a page at a time (`cursor`: the previous page's `nextCursor`). */
+export function fetchMonthPieces(fileId: string, month: string, cursor: string | null, signal?: AbortSignal) {
+  return api.get<{ items: ClientPiece[]; nextCursor: string | null }>(`/api/client/files/${fileId}/pieces`, {
+    query: { month, cursor },
     signal,
   });
 }

@@ -6,6 +6,7 @@ import { ApiError } from '../../../../lib/api';
 import { useDocumentTitle } from '../../../../lib/use-document-title';
 import { useLanguage } from '../../../../lib/use-language';
 import { useLoad } from '../../../../lib/use-load';
+import { useMorePages } from '../../../../lib/use-more-pages';
 import type { ClientPageProps } from '../../../app/client-page';
 import { currentMonth, depositPiece, duplicateDate, fetchMonthPieces } from '../api/client-pieces';
 import { MonthPieces } from './month-pieces';
@@ -26,8 +27,9 @@ export function UploadPage(props: ClientPageProps) {
   const [announcement, setAnnouncement] = useState('');
   const month = currentMonth();
   const pieces = useLoad(fileId ? `${fileId}:${month}` : null, (signal) =>
-    fetchMonthPieces(fileId ?? '', month, signal),
+    fetchMonthPieces(fileId ?? '', month, null, signal),
   );
+  const monthPieces = useMorePages(pieces.data, (cursor) => fetchMonthPieces(fileId ?? '', month, cursor));
   const reloadPieces = pieces.reload;
   const busy = queue.some((item) => item.status === 'uploading');
   const finishedCount = queue.filter(
@@ -172,8 +174,25 @@ export function UploadPage(props: ClientPageProps) {
             {pieces.error ? (
               <ErrorNotice error={pieces.error} onRetry={pieces.reload} />
             ) : pieces.data ? (
-              pieces.data.items.length > 0 ? (
-                <MonthPieces pieces={pieces.data.items} />
+              monthPieces.items.length > 0 ? (
+                <>
+                  <MonthPieces pieces={monthPieces.items} />
+                  {monthPieces.moreError ? (
+                    <ErrorNotice error={monthPieces.moreError} onRetry={monthPieces.loadMore} />
+                  ) : null}
+                  {monthPieces.hasMore ? (
+                    <p className="piece-list__more">
+                      <button
+                        type="button"
+                        className="button"
+                        onClick={monthPieces.loadMore}
+                        disabled={monthPieces.loadingMore}
+                      >
+                        {monthPieces.loadingMore ? t('common.loading') : t('client.upload.loadMore')}
+                      </button>
+                    </p>
+                  ) : null}
+                </>
               ) : (
                 <Notice title={t('client.upload.monthEmpty')} />
               )
