@@ -226,7 +226,11 @@ function readStatusKiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 
 /** User + system CPU seconds used so far (clock ticks of 1/100 s). */
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** utime + stime of a `/proc/…/stat` line (fields 14 and 15, after the parenthesised name). */
+function statCpuSeconds(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -242,9 +246,7 @@ function threadCpuSeconds(pid: number): Map<string, number> {
       continue; // the thread ended meanwhile
     }
     const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-    byName.set(`${name}/${tid}`, seconds);
+    byName.set(`${name}/${tid}`, statCpuSeconds(stat));
   }
   return byName;
 }

@@ -49,12 +49,10 @@ export class BlobWriter extends Writable {
   digest: string | undefined;
 
   /** The batch being filled, and how much of it is. */
-  private current: Uint8Array | undefined;
-  /** The same memory as a Buffer: `fill` copies with memcpy, also into shared memory (see copyIn). */
-  private currentBytes: Buffer | undefined;
+  private current: Buffer | undefined;
   private fill = 0;
   /** Free batch buffers (back from their hash and write), and how many were made (at most `slots`). */
-  private readonly spare: Uint8Array[] = [];
+  private readonly spare: Buffer[] = [];
   private made = 0;
   /** Direct I/O: every slot taken from the pool, given back once by `settled()`. */
   private readonly owned: Uint8Array<SharedArrayBuffer>[] = [];
@@ -84,7 +82,7 @@ export class BlobWriter extends Writable {
       )
         throw new RangeError(`direct I/O takes slots of slotBytes, a multiple of ${directIoBlockBytes}`);
       this.owned.push(options.direct.first);
-      this.spare.push(options.direct.first);
+      this.spare.push(slotBytes(options.direct.first));
       this.made = 1;
     }
   }
@@ -144,14 +142,13 @@ export class BlobWriter extends Writable {
           return;
         }
         this.current = buffer;
-        this.currentBytes = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
         this.fill = 0;
       }
       const n = Math.min(chunk.length - offset, this.current.length - this.fill);
       // Not `set`: into a SharedArrayBuffer, V8 copies word by word (it must assume another thread
       // may read), which measured 0.3 s per GiB on fresh socket chunks; Buffer#fill with a buffer
       // of exactly the range's length is one memcpy (docs/decisions/152).
-      (this.currentBytes as Buffer).fill(
+      this.current.fill(
         n === chunk.length ? chunk : chunk.subarray(offset, offset + n),
         this.fill,
         this.fill + n,
@@ -163,7 +160,7 @@ export class BlobWriter extends Writable {
     callback();
   }
 
-  private takeBuffer(): Uint8Array | undefined {
+  private takeBuffer(): Buffer | undefined {
     const spare = this.spare.pop();
     if (spare !== undefined) return spare;
     if (this.made >= this.options.slots || this.released) return undefined;
@@ -174,10 +171,11 @@ export class BlobWriter extends Writable {
       if (slot === undefined) return undefined;
       this.owned.push(slot);
       this.made++;
-      return slot;
+      return slotBytes(slot);
     }
     this.made++;
-    return new Uint8Array(this.options.slotBytes);
+    // Its own ArrayBuffer (not Node's shared pool): it is transferred to the hash thread and back.
+    return Buffer.allocUnsafeSlow(this.options.slotBytes);
   }
 
   /** Has the current batch hashed and written; its buffer is free again after both. */
@@ -185,7 +183,6 @@ export class BlobWriter extends Writable {
     const batch = this.current;
     const length = this.fill;
     this.current = undefined;
-    this.currentBytes = undefined;
     this.fill = 0;
     if (batch === undefined || length === 0) {
       if (batch !== undefined) this.spare.push(batch);
@@ -220,9 +217,9 @@ export class BlobWriter extends Writable {
    * The batch's buffer goes to the hash thread (transferred: nothing can change it there) and, once
    * back, is written at its position; writes are chained in the order of the batches.
    */
-  private hashThenWrite(batch: Uint8Array, length: number, position: number): Promise<Uint8Array> {
+  private hashThenWrite(batch: Buffer, length: number, position: number): Promise<Buffer> {
     return this.hash.hash(batch.buffer as ArrayBuffer, length).then((buffer) => {
-      const back = new Uint8Array(buffer);
+      const back = Buffer.from(buffer);
       const written = this.chainWrite(back, length, position);
       return written.then(() => back);
     });
@@ -233,7 +230,7 @@ export class BlobWriter extends Writable {
    * changes it); whole blocks are written, the tail of the last one zeroed (the file is cut to its
    * size at the end). Settles only once both are done, so the slot is never reused under either.
    */
-  private hashAndWriteDirect(batch: Uint8Array, length: number, position: number): Promise<Uint8Array> {
+  private hashAndWriteDirect(batch: Buffer, length: number, position: number): Promise<Buffer> {
     const blocks = Math.ceil(length / directIoBlockBytes) * directIoBlockBytes;
     if (blocks > length) batch.fill(0, length, blocks);
     const hashed = this.hash.update(batch.buffer as SharedArrayBuffer, length);
@@ -308,4 +305,9 @@ export class BlobWriter extends Writable {
     this.waiter = undefined;
     waiter?.();
   }
+}
+
+/** A pool slot as a Buffer over the same memory: `fill` copies into it with one memcpy (copyIn). */
+function slotBytes(slot: Uint8Array<SharedArrayBuffer>): Buffer {
+  return Buffer.from(slot.buffer, slot.byteOffset, slot.byteLength);
 }

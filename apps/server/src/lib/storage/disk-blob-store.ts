@@ -108,8 +108,7 @@ export class DiskBlobStore implements BlobStore {
   /** Whether uploads are written with direct I/O here (false until the first upload probed it). */
   async usesDirectIo(): Promise<boolean> {
     if (this.slotPool === undefined) return false;
-    await this.ensureDir(this.tempDir);
-    this.directProbe ??= this.probeDirectIo();
+    this.directProbe ??= this.ensureDir(this.tempDir).then(() => this.probeDirectIo());
     return this.directProbe;
   }
 
