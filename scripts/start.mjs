@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: builds the web assets when missing, compiles the server to JavaScript when its
+// `npm start`: builds the web assets when missing or older than their sources, compiles the server to JavaScript when its
 // sources changed, then runs it with plain `node` (docs/decisions/150-run-the-server-compiled.md).
 //
 //   node scripts/start.mjs               build what is stale, then run the server
@@ -177,9 +177,62 @@ function sourceImportMetaUrl(outdir) {
   };
 }
 
+/** What the web build is made from: its sources, its configuration, the shared contracts, the lockfile. */
+const webInputs = [
+  'apps/web/src',
+  'apps/web/public',
+  'apps/web/scripts',
+  'apps/web/client.html',
+  'apps/web/firm.html',
+  'apps/web/vite.config.ts',
+  'apps/web/package.json',
+  'packages/contracts/src',
+  'package-lock.json',
+].map((input) => path.join(root, input));
+
+/** The newest modification time under these files and folders (0 when none exists). */
+function newestMtime(paths) {
+  let newest = 0;
+  for (const entry of paths) {
+    let stat;
+    try {
+      stat = statSync(entry);
+    } catch {
+      continue;
+    }
+    newest = Math.max(newest, stat.mtimeMs);
+    if (stat.isDirectory())
+      newest = Math.max(newest, newestMtime(readdirSync(entry).map((name) => path.join(entry, name))));
+  }
+  return newest;
+}
+
+/**
+ * Why the web build must be made again, or undefined when it is current: no build yet, a build cut
+ * short (its pages may exist without the service worker or the compressed copies: only a finished
+ * build writes `build.json`, apps/web/vite.config.ts), or a source changed since the build began
+ * (an update, a `git pull`): `npm start` must not serve the previous version's pages.
+ */
+export function webBuildIsStale(dist = webDist, inputs = webInputs) {
+  let startedAt;
+  try {
+    startedAt = JSON.parse(readFileSync(path.join(dist, 'build.json'), 'utf8')).startedAt;
+  } catch {
+    return existsSync(path.join(dist, 'client.html')) ? 'unfinished build' : 'first start';
+  }
+  if (typeof startedAt !== 'number') return 'unfinished build';
+  return newestMtime(inputs) >= startedAt ? 'sources changed' : undefined;
+}
+
 async function main() {
-  if (!existsSync(path.join(webDist, 'firm.html')) || !existsSync(path.join(webDist, 'client.html'))) {
-    console.log('Building the web app (first start)…');
+  const stale = webBuildIsStale();
+  if (stale) {
+    const why = {
+      'first start': 'first start',
+      'unfinished build': 'the last build did not finish',
+      'sources changed': 'its sources changed',
+    };
+    console.log(`Building the web app (${why[stale]})…`);
     const build = spawnSync('npm', ['run', 'build', '-w', 'apps/web'], { cwd: root, stdio: 'inherit' });
     if (build.status !== 0) process.exit(build.status ?? 1);
   }

@@ -40,6 +40,7 @@ const steps = [
   () => run('Lint and format (Biome)', 'npx', ['biome', 'check', '--error-on-warnings', '.']),
   () => run('Type-check', 'npm', ['run', 'typecheck']),
   () => run('Build the web app', 'npm', ['run', 'build', '-w', 'apps/web']),
+  () => run('Initial JavaScript budget, production build', 'npm', ['run', 'size', '-w', 'apps/web']),
   () =>
     run('Unit and integration tests', 'npx', [
       'vitest',

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Gzipped size of the JavaScript each page loads before it can render (its entry script and the
-// modules it preloads), checked against the budget. Run after `vite build`.
+// modules it preloads), checked against the budget, and that it is a production build. Run after
+// `vite build`; `npm test` runs it after its build step.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +17,16 @@ for (const [page, budgetKb] of Object.entries(budgetsKb)) {
     ...html.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="\/([^"]+\.js)"/g),
   ].map((match) => match[1]);
   let total = 0;
-  for (const file of new Set(scripts))
-    total += gzipSync(readFileSync(path.join(dist, file)), { level: 9 }).length;
+  for (const file of new Set(scripts)) {
+    const code = readFileSync(path.join(dist, file));
+    total += gzipSync(code, { level: 9 }).length;
+    // React's development JSX runtime: the build ran with NODE_ENV=development (vite.config.ts
+    // forces production; this catches a regression).
+    if (code.includes('jsxDEV')) {
+      console.log(`${page}: ${file} is a development build (jsxDEV): not what users may be served`);
+      failed = true;
+    }
+  }
   const kb = total / 1024;
   const verdict = kb <= budgetKb ? 'ok' : 'OVER BUDGET';
   if (kb > budgetKb) failed = true;
