@@ -24,8 +24,15 @@ export function formatDate(isoDate: string, language: Language): string {
   return format.format(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
 }
 
+const countFormats = new Map<Language, Intl.NumberFormat>();
+
 export function formatCount(value: number, language: Language): string {
-  return new Intl.NumberFormat(localeOf(language)).format(value);
+  let format = countFormats.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(localeOf(language));
+    countFormats.set(language, format);
+  }
+  return format.format(value);
 }
 
 const instantFormats = new Map<string, Intl.DateTimeFormat>();

@@ -4,15 +4,17 @@ import { type FileOutcome, readOutcome, uploadFile } from '../../../../lib/uploa
 
 export type { ClientPiece };
 
+let parisMonth: Intl.DateTimeFormat | undefined;
+
 /** The current month in Paris, as the server counts it ("2026-11"). */
 export function currentMonth(now = new Date()): string {
-  const parts: Record<string, string> = {};
-  for (const part of new Intl.DateTimeFormat('en-CA', {
+  parisMonth ??= new Intl.DateTimeFormat('en-CA', {
     timeZone: 'Europe/Paris',
     year: 'numeric',
     month: '2-digit',
-  }).formatToParts(now))
-    parts[part.type] = part.value;
+  });
+  const parts: Record<string, string> = {};
+  for (const part of parisMonth.formatToParts(now)) parts[part.type] = part.value;
   return `${parts.year}-${parts.month}`;
 }
 
