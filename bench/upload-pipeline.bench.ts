@@ -41,9 +41,13 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(benchDir, '..');
 
-type Mode = 'pipeline' | 'pipeline-lib' | 'bare' | 'bare-fsync';
+type Mode = 'pipeline' | 'pipeline-other-db' | 'pipeline-lib' | 'bare' | 'bare-fsync';
 
-/** BENCH_MODES=bare,bare-fsync,pipeline,pipeline-lib adds the upload path alone to the comparison. */
+/**
+ * BENCH_MODES=bare,bare-fsync,pipeline,pipeline-lib adds the upload path alone to the comparison;
+ * `pipeline-other-db` adds the real server on the other database (PGlite when BENCH_DB is
+ * PostgreSQL, and the reverse), to compare the two in one run.
+ */
 /** BENCH_THREADS=1 prints each run's server CPU per thread (main, libuv, hash, GC helpers). */
 const showThreads = process.env.BENCH_THREADS === '1';
 const compareModes = (process.env.BENCH_MODES ?? 'bare,bare-fsync,pipeline').split(',') as Mode[];
@@ -102,8 +106,11 @@ function compiledUploadServer(): Promise<{ program: string; nodeFlags: string[] 
 
 async function startServer(mode: Mode, dir: string): Promise<Server> {
   const { program, nodeFlags } = await compiledUploadServer();
-  const database = mode === 'pipeline' && dbKind === 'postgres' ? await createDatabase() : undefined;
-  const args = [program, mode, dir, ...(database ? [database.url] : [])];
+  const onPostgres =
+    mode === 'pipeline' ? dbKind === 'postgres' : mode === 'pipeline-other-db' && dbKind === 'pglite';
+  const database = onPostgres ? await createDatabase() : undefined;
+  const serverMode = mode === 'pipeline-other-db' ? 'pipeline' : mode;
+  const args = [program, serverMode, dir, ...(database ? [database.url] : [])];
   const child = spawn(process.execPath, [...nodeFlags, ...profileArgs(mode), ...args], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -280,7 +287,9 @@ async function emptyDir(dir: string) {
 
 /** What each server wrote: the bare files, or the pipeline's blob store (its rows stay). */
 const clearUploads = (mode: Mode, dir: string) =>
-  mode === 'pipeline' ? rm(path.join(dir, 'blobs'), { recursive: true, force: true }) : emptyDir(dir);
+  mode === 'pipeline' || mode === 'pipeline-other-db'
+    ? rm(path.join(dir, 'blobs'), { recursive: true, force: true })
+    : emptyDir(dir);
 
 /** pipeline-lib answers with ingestUpload's result: the stored blob. */
 function checkStoredLib(result: { status: number; body: string }, fileBytes: number) {
@@ -292,7 +301,7 @@ function checkStoredLib(result: { status: number; body: string }, fileBytes: num
 /** The bytes the server says it stored: the GED's document for the pipeline (201), else the file. */
 function checkStored(mode: Mode, result: { status: number; body: string }, fileBytes: number) {
   if (mode === 'pipeline-lib') return checkStoredLib(result, fileBytes);
-  if (mode !== 'pipeline') {
+  if (mode !== 'pipeline' && mode !== 'pipeline-other-db') {
     if (result.status !== 200) throw new Error(`${mode}: HTTP ${result.status} ${result.body}`);
     return;
   }
@@ -445,6 +454,12 @@ try {
       `ratio pipeline / bare-fsync ${((medianOf('pipeline') as number) / fsynced).toFixed(2)}; ` +
         `bare-fsync / bare ${(fsynced / bare).toFixed(2)} (the same write made durable: about the disk's ` +
         'own rate, which no server that fsyncs before answering can pass; far below 1 where the disk is slower than memory)',
+    );
+  const other = medianOf('pipeline-other-db');
+  if (other !== undefined)
+    console.log(
+      `ratio pipeline on ${dbKind === 'postgres' ? 'PGlite' : 'PostgreSQL'} / bare ${(other / bare).toFixed(2)}; ` +
+        `/ pipeline on ${dbKind === 'postgres' ? 'PostgreSQL' : 'PGlite'} ${(other / (medianOf('pipeline') as number)).toFixed(2)}`,
     );
   const lib = medianOf('pipeline-lib');
   if (lib !== undefined) console.log(`ratio pipeline-lib / bare   ${(lib / bare).toFixed(2)}`);
