@@ -1,20 +1,8 @@
 import { type Language, localeOf } from '../i18n/i18n';
+import { numberFormat } from './intl';
 
 const units = ['B', 'KB', 'MB', 'GB'] as const;
 const frenchUnits: Record<(typeof units)[number], string> = { B: 'o', KB: 'Ko', MB: 'Mo', GB: 'Go' };
-
-/** One formatter per language and precision: creating one costs more than a thousand formats. */
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
-function numberFormat(language: Language, maximumFractionDigits: number): Intl.NumberFormat {
-  const key = `${language}:${maximumFractionDigits}`;
-  let format = numberFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(localeOf(language), { maximumFractionDigits });
-    numberFormats.set(key, format);
-  }
-  return format;
-}
 
 /** 1536 → "1,5 Ko" in French (octets), "1.5 KB" in English. */
 export function formatBytes(bytes: number, language: Language): string {
@@ -25,6 +13,8 @@ export function formatBytes(bytes: number, language: Language): string {
     unit += 1;
   }
   const name = units[unit] ?? 'B';
-  const number = numberFormat(language, unit === 0 ? 0 : 1).format(value);
+  const number = numberFormat(localeOf(language), { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(
+    value,
+  );
   return `${number}\u00a0${language === 'fr' ? frenchUnits[name] : name}`;
 }

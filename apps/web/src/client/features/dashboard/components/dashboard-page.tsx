@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { ChartIcon, ChevronRightIcon, UploadIcon } from '../../../../components/icons';
 import { ErrorNotice, Notice } from '../../../../components/notice';
 import { formatDate } from '../../../../lib/format';
+import { dateTimeFormat } from '../../../../lib/intl';
 import { useDocumentTitle } from '../../../../lib/use-document-title';
 import { useLanguage } from '../../../../lib/use-language';
 import { useLoad } from '../../../../lib/use-load';
@@ -16,19 +17,9 @@ import '../../documents/components/documents.css';
 import '../../pieces/components/pieces.css';
 import './dashboard.css';
 
-const monthFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "novembre 2026": one formatter per language, created once. */
+/** "novembre 2026". */
 function monthFormat(language: string): Intl.DateTimeFormat {
-  let format = monthFormats.get(language);
-  if (!format) {
-    format = new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
-      month: 'long',
-      year: 'numeric',
-    });
-    monthFormats.set(language, format);
-  }
-  return format;
+  return dateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { month: 'long', year: 'numeric' });
 }
 
 /** Tableau de bord: the month's pieces and their status, the latest documents, the key figures. */

@@ -1,33 +1,23 @@
 import { useTranslation } from 'react-i18next';
-import { type Language, localeOf } from '../../../../i18n/i18n';
+import { localeOf } from '../../../../i18n/i18n';
+import { numberFormat } from '../../../../lib/intl';
 import { useLanguage } from '../../../../lib/use-language';
 import type { KeyFigure } from '../api/client-dashboard';
-
-const formats = new Map<Language, { euros: Intl.NumberFormat; percent: Intl.NumberFormat }>();
-
-/** Whole euros and signed percentages, created once per language (not at every render). */
-function formatsFor(language: Language) {
-  let pair = formats.get(language);
-  if (!pair) {
-    const locale = localeOf(language);
-    pair = {
-      euros: new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }),
-      percent: new Intl.NumberFormat(locale, {
-        style: 'percent',
-        maximumFractionDigits: 1,
-        signDisplay: 'exceptZero',
-      }),
-    };
-    formats.set(language, pair);
-  }
-  return pair;
-}
 
 /** Chiffres clés: amounts in euros, with the change against the previous fiscal year when known. */
 export function KeyFigures({ figures }: { figures: KeyFigure[] }) {
   const { t } = useTranslation();
   const language = useLanguage();
-  const { euros, percent } = formatsFor(language);
+  const euros = numberFormat(localeOf(language), {
+    style: 'currency',
+    currency: 'EUR',
+    maximumFractionDigits: 0,
+  });
+  const percent = numberFormat(localeOf(language), {
+    style: 'percent',
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  });
   return (
     <dl className="key-figures">
       {figures.map((figure) => {

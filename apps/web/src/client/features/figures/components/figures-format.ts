@@ -1,43 +1,35 @@
 import type { FiscalYear } from '@passerelle/contracts/figures';
 import { type Language, localeOf } from '../../../../i18n/i18n';
+import { dateTimeFormat, numberFormat } from '../../../../lib/intl';
 
-const formats = new Map<string, Intl.NumberFormat>();
-
-function numberFormat(language: Language, kind: 'euros' | 'compact' | 'percent'): Intl.NumberFormat {
-  const key = `${language}:${kind}`;
-  let format = formats.get(key);
-  if (!format) {
-    const locale = localeOf(language);
-    format =
-      kind === 'euros'
-        ? new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 })
-        : kind === 'compact'
-          ? new Intl.NumberFormat(locale, {
-              style: 'currency',
-              currency: 'EUR',
-              notation: 'compact',
-              maximumFractionDigits: 1,
-            })
-          : new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
-    formats.set(key, format);
-  }
-  return format;
+function euroFormat(language: Language, kind: 'euros' | 'compact' | 'percent'): Intl.NumberFormat {
+  const locale = localeOf(language);
+  return kind === 'euros'
+    ? numberFormat(locale, { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 })
+    : kind === 'compact'
+      ? numberFormat(locale, {
+          style: 'currency',
+          currency: 'EUR',
+          notation: 'compact',
+          maximumFractionDigits: 1,
+        })
+      : numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
 }
 
 /** Whole euros, as a company head reads them on a phone: 165 298 €. */
 export function formatEuros(value: number, language: Language): string {
   // −0 would print "-0 €".
-  return numberFormat(language, 'euros').format(Math.round(value) || 0);
+  return euroFormat(language, 'euros').format(Math.round(value) || 0);
 }
 
 /** Axis labels: 20 k€. */
 export function formatCompactEuros(value: number, language: Language): string {
-  return numberFormat(language, 'compact').format(value);
+  return euroFormat(language, 'compact').format(value);
 }
 
 /** An unsigned percentage; the direction is said in words or by the arrow. */
 export function formatPercent(value: number, language: Language): string {
-  return numberFormat(language, 'percent').format(Math.abs(value));
+  return euroFormat(language, 'percent').format(Math.abs(value));
 }
 
 /** Change against the previous year's absolute value; null without a meaningful base. */
@@ -53,16 +45,9 @@ export function fiscalYearLabel(year: FiscalYear): string {
   return start === end ? end : `${start}-${end}`;
 }
 
-const monthFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** "2023-03" → "mars" (long) or "M" (narrow). */
 export function monthName(month: string, language: Language, width: 'long' | 'narrow' | 'short'): string {
-  const key = `${language}:${width}`;
-  let format = monthFormats.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(localeOf(language), { month: width, timeZone: 'UTC' });
-    monthFormats.set(key, format);
-  }
+  const format = dateTimeFormat(localeOf(language), { month: width, timeZone: 'UTC' });
   const [year, monthNumber] = month.split('-').map(Number);
   return format.format(Date.UTC(year ?? 2000, (monthNumber ?? 1) - 1, 15));
 }

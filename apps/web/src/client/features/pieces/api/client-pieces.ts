@@ -1,20 +1,19 @@
 import type { ClientPiece } from '@passerelle/contracts/ged';
 import { api } from '../../../../lib/api';
+import { dateTimeFormat } from '../../../../lib/intl';
 import { type FileOutcome, readOutcome, uploadFile } from '../../../../lib/upload';
 
 export type { ClientPiece };
 
-let parisMonth: Intl.DateTimeFormat | undefined;
-
 /** The current month in Paris, as the server counts it ("2026-11"). */
 export function currentMonth(now = new Date()): string {
-  parisMonth ??= new Intl.DateTimeFormat('en-CA', {
+  const parts: Record<string, string> = {};
+  for (const part of dateTimeFormat('en-CA', {
     timeZone: 'Europe/Paris',
     year: 'numeric',
     month: '2-digit',
-  });
-  const parts: Record<string, string> = {};
-  for (const part of parisMonth.formatToParts(now)) parts[part.type] = part.value;
+  }).formatToParts(now))
+    parts[part.type] = part.value;
   return `${parts.year}-${parts.month}`;
 }
 

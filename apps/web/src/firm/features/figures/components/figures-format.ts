@@ -1,20 +1,13 @@
 import { type Language, localeOf } from '../../../../i18n/i18n';
-
-const euroFormats = new Map<string, Intl.NumberFormat>();
+import { numberFormat } from '../../../../lib/intl';
 
 function euroFormat(language: Language, decimals: 0 | 2): Intl.NumberFormat {
-  const key = `${language}:${decimals}`;
-  let format = euroFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(localeOf(language), {
-      style: 'currency',
-      currency: 'EUR',
-      minimumFractionDigits: decimals,
-      maximumFractionDigits: decimals,
-    });
-    euroFormats.set(key, format);
-  }
-  return format;
+  return numberFormat(localeOf(language), {
+    style: 'currency',
+    currency: 'EUR',
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
 }
 
 /** Euros to the cent, the way accountants read them: 165 297,93 €. */
@@ -37,19 +30,12 @@ export function variationOf(current: number, previous: number | undefined): numb
   return (current - previous) / Math.abs(previous);
 }
 
-const percentFormats = new Map<Language, Intl.NumberFormat>();
-
 export function formatVariation(variation: number, language: Language): string {
-  let format = percentFormats.get(language);
-  if (!format) {
-    format = new Intl.NumberFormat(localeOf(language), {
-      style: 'percent',
-      maximumFractionDigits: 1,
-      signDisplay: 'exceptZero',
-    });
-    percentFormats.set(language, format);
-  }
-  return format.format(variation);
+  return numberFormat(localeOf(language), {
+    style: 'percent',
+    maximumFractionDigits: 1,
+    signDisplay: 'exceptZero',
+  }).format(variation);
 }
 
 /** The fiscal year a FEC's name tells, as the server reads it: "…FEC20231231.txt" → 2023-01-01 to 2023-12-31. */
